@@ -1,0 +1,1 @@
+"""Decisions, recurring issues (threads), references and watches."""

@@ -1,0 +1,9 @@
+"""PLACEHOLDER stage: replaced by the real implementation."""
+
+from __future__ import annotations
+
+from ..stages import StageContext
+
+
+def analyse(ctx: StageContext) -> None:
+    return None

@@ -1,0 +1,198 @@
+"""`ingest`, `meetings`, `items`, `show`."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..locations import CORPUS_DIR
+from .common import AppContext, echo_json_lines, pass_app
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Start over: build a fresh store and indexes, then swap.")
+@click.option(
+    "--embedder",
+    default="e5-small",
+    show_default=True,
+    help="e5-small, sentence-transformers:<dir|package>, fake (tests) or none.",
+)
+@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (gazetteer rules only).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_app
+def ingest(
+    app: AppContext, paths: tuple[Path, ...], rebuild: bool, embedder: str, no_ner: bool, quiet: bool
+) -> None:
+    """Read protocols (PDF, DOCX, text) into the store and indexes. Default: corpus/."""
+    from ..ingest import ingest as run_ingest
+
+    targets = list(paths) or [CORPUS_DIR]
+    settings = app.settings(embedder=embedder, ner=not no_ner)
+    bar = _Progress(quiet or not sys.stderr.isatty())
+    report = run_ingest(targets, settings, rebuild=rebuild, progress=bar)
+    bar.close()
+    for f in report.skipped:
+        click.echo(f"Hoppade över {f.source}: {f.reason}", err=True)
+    for w in report.warnings:
+        click.echo(f"Varning: {w}", err=True)
+    status = {s: sum(1 for f in report.files if f.status == s) for s in ("new", "changed", "unchanged", "removed", "skipped")}
+    c = report.counts
+    click.echo(
+        f"Klart: {c.get('documents', 0)} dokument, {c.get('meetings', 0)} möten, {c.get('items', 0)} ärenden"
+        f" ({status['new']} nya, {status['changed']} ändrade, {status['unchanged']} oförändrade,"
+        f" {status['removed']} borttagna, {status['skipped']} överhoppade; {len(report.warnings)} varningar)"
+        f" i {settings.index_dir}"
+    )
+    sys.exit(1 if report.skipped else 0)
+
+
+class _Progress:
+    """A one-line progress display on stderr (the library only reports numbers)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.last = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        line = f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        if line != self.last:
+            click.echo(line, nl=False, err=True)
+            self.last = line
+
+    def close(self) -> None:
+        if not self.quiet and self.last:
+            click.echo("", err=True)
+
+
+@click.command()
+@click.option("--body", help="Only this body (full or short name).")
+@click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"]))
+@click.option("--json", "as_json", is_flag=True, help="JSON lines (see README for the fields).")
+@pass_app
+def meetings(app: AppContext, body: str | None, kind: str | None, as_json: bool) -> None:
+    """List meetings and other documents."""
+    with app.store() as store:
+        rows = [store.meeting_json(r) for r in store.document_rows(kind=kind, body=body)]
+    if as_json:
+        echo_json_lines(rows)
+        return
+    for m in rows:
+        name = m["body_short"] or m["body"] or m["title"] or "?"
+        click.echo(
+            f"{m['id']:<40} {m['date'] or '----------'}  {m['kind']:<10} {name}"
+            f"  ({len(m['items'])} §, {len(m['present'])} närvarande)"
+        )
+
+
+@click.command()
+@click.option("--body", help="Only this body (full or short name).")
+@click.option("--since", help="From this date (YYYY-MM-DD).")
+@click.option("--until", help="Up to this date (YYYY-MM-DD).")
+@click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"]))
+@click.option("--meeting", "meeting", help="Only the items of this meeting id.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines (see README for the fields).")
+@pass_app
+def items(
+    app: AppContext, body: str | None, since: str | None, until: str | None, kind: str | None,
+    meeting: str | None, as_json: bool,
+) -> None:
+    """List §-items."""
+    with app.store() as store:
+        rows = store.item_rows(body=body, since=since, until=until, kind=kind, doc_id=meeting)
+        if as_json:
+            echo_json_lines(store.item_json(r) for r in rows)
+            return
+        for r in rows:
+            click.echo(f"{r['id']:<44} {r['date'] or '':<10} § {r['section']:<4} {r['title'][:70]}")
+
+
+@click.command()
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (the items contract).")
+@pass_app
+def show(app: AppContext, item_id: str, as_json: bool) -> None:
+    """Show one §-item (or a meeting, given its id) with its parts."""
+    from ..errors import NotFoundError
+
+    with app.store() as store:
+        try:
+            item = store.item_json(store.item_row(item_id))
+        except NotFoundError:
+            meeting = store.meeting_json(store.document_row(item_id))
+            if as_json:
+                echo_json_lines([meeting])
+            else:
+                _print_meeting(meeting)
+            return
+    if as_json:
+        echo_json_lines([item])
+        return
+    _print_item(item)
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    paras = [p for p in text.split("\n")]
+    return "\n".join(textwrap.fill(p, 96, initial_indent=indent, subsequent_indent=indent) if p.strip() else "" for p in paras)
+
+
+def _print_item(item: dict[str, Any]) -> None:
+    head = f"{item['body_short'] or item['body'] or ''} {item['date'] or ''} § {item['section']}".strip()
+    click.secho(head, bold=True)
+    click.secho(item["title"], bold=True)
+    if item["dnr"]:
+        click.echo(f"Diarienummer: {item['dnr']}")
+    labels = [
+        ("presenter", "Föredragande"), ("summary", "Sammanfattning"), ("proposal", "Förslag till beslut"),
+        ("motions", "Yrkanden"), ("proceedings", "Beslutsgång"), ("decision", "Beslut"),
+    ]
+    parts = item["parts"]
+    shown = False
+    for key, label in labels:
+        if parts.get(key):
+            click.secho(f"\n{label}", underline=True)
+            click.echo(_wrap(parts[key]))
+            shown = True
+    if parts.get("attachments"):
+        click.secho("\nBeslutsunderlag", underline=True)
+        for a in parts["attachments"]:
+            click.echo(f"  • {a}")
+    if not shown:
+        click.echo("\n" + _wrap(item["text"]))
+    for key, label in (("persons", "Personer"), ("orgs", "Organisationer"), ("places", "Platser"), ("topics", "Ämnen")):
+        if item.get(key):
+            click.echo(f"\n{label}: {', '.join(item[key])}")
+    click.echo(f"\nKälla: {item['source']}  (id {item['id']})")
+
+
+def _print_meeting(m: dict[str, Any]) -> None:
+    click.secho(f"{m['body'] or m['title'] or ''} {m['date'] or ''}", bold=True)
+    for key, label in (("time", "Tid"), ("place", "Plats"), ("chair", "Ordförande"), ("secretary", "Sekreterare")):
+        if m.get(key):
+            click.echo(f"{label}: {m[key]}")
+    if m["adjusters"]:
+        click.echo(f"Justerare: {', '.join(m['adjusters'])}")
+    for group in ("beslutande", "ersättare", "tjänsteperson", "övrig deltagare"):
+        people = [p for p in m["present"] if p["group"] == group]
+        if people:
+            click.secho(f"\n{group.capitalize()}", underline=True)
+            for p in people:
+                extra = ", ".join(x for x in (p["party"], p["org"], p["role"]) if x)
+                rep = f" ersätter {p['replaces']}" if p["replaces"] else ""
+                click.echo(f"  {p['name']}{' (' + extra + ')' if extra else ''}{rep}")
+    if m["absent"]:
+        click.secho("\nFrånvarande", underline=True)
+        for p in m["absent"]:
+            click.echo(f"  {p['name']}{' (' + p['party'] + ')' if p['party'] else ''}")
+    click.echo(f"\n{len(m['items'])} ärenden. Källa: {m['source']}")
+
+
+COMMANDS: list[click.Command] = [ingest, meetings, items, show]

@@ -1,0 +1,1 @@
+"""Swedish NER, gazetteers and person identity."""

@@ -1,0 +1,1 @@
+"""Keyword (Whoosh) and semantic (embedding) indexes over §-items."""
