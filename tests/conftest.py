@@ -1,0 +1,50 @@
+"""Shared fixtures: the seed corpus, corpus-extra (skipped when absent), a seed index."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from minutesearch.config import Settings
+from minutesearch.locations import CORPUS_DIR, PROJECT_ROOT
+from minutesearch.store import Store
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+EXTRA_DIR = (PROJECT_ROOT.parent / "shared" / "corpus-extra").resolve()
+SEEDS_DIR = CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def extra_dir() -> Path:
+    """../shared/corpus-extra beside the repo; tests that need it skip with a reason without it."""
+    if not EXTRA_DIR.is_dir():
+        pytest.skip(f"corpus-extra not found at {EXTRA_DIR} (../shared is absent)")
+    return EXTRA_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A store + indexes of the five seed documents, built once per session with the fake embedder."""
+    from minutesearch.ingest import ingest
+
+    idx = tmp_path_factory.mktemp("seed-index")
+    settings = Settings(index_dir=idx, embedder="fake")
+    report = ingest([SEEDS_DIR], settings)
+    assert not report.skipped, report.skipped
+    return settings
+
+
+@pytest.fixture()
+def seed_store(seed_settings: Settings) -> Iterator[Store]:
+    with Store.open(seed_settings.index_dir, create=False) as store:
+        yield store

@@ -1,0 +1,41 @@
+"""Store: migrations, atomic saves, incremental ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from minutesearch.config import Settings
+from minutesearch.ingest import ingest
+from minutesearch.model import Document, Item
+from minutesearch.store import Store, migrations
+
+
+def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        assert store.schema_version == migrations()[-1][0]
+    with Store.open(tmp_path) as store:  # reopening applies nothing twice
+        assert store.schema_version == migrations()[-1][0]
+
+
+def test_failed_save_keeps_previous_document(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        doc = Document(source="a.txt", body="Kommunstyrelsen", date="2024-01-10",
+                       items=[Item(section=1, title="Öppnande", text="x")])
+        store.save_document(doc, "h1")
+        bad = Document(source="a.txt", body="Kommunstyrelsen", date="2024-01-10",
+                       items=[Item(section=1, title=None, text="y")])  # type: ignore[arg-type]
+        try:
+            store.save_document(bad, "h2")
+        except Exception:
+            pass
+        assert store.source_hashes() == {"a.txt": "h1"}
+        assert store.counts()["items"] == 1
+
+
+def test_second_ingest_of_unchanged_corpus_changes_nothing(tmp_path: Path, seeds_dir: Path) -> None:
+    settings = Settings(index_dir=tmp_path, embedder="none")
+    first = ingest([seeds_dir], settings, stages=[])
+    assert {f.status for f in first.files} == {"new"}
+    second = ingest([seeds_dir], settings, stages=[])
+    assert {f.status for f in second.files} == {"unchanged"}
+    assert second.counts == first.counts
