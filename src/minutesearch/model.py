@@ -73,6 +73,7 @@ class Document:
     absent: list[Attendee] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     organisation: str | None = None  # the municipality/region that owns the body
+    dnr: str | None = None  # diarienummer of an attachment (skrivelse/tjänsteskrivelse)
     declared_sections: tuple[int, int] | None = None  # "Paragrafer §§ 94–110" on the cover
     linked_section: int | None = None  # for attachments: the § they belong to, when known
     warnings: list[str] = field(default_factory=list)

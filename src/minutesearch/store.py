@@ -138,13 +138,13 @@ class Store:
             doc_id = self._doc_id(doc)
             c.execute(
                 "INSERT INTO documents (id, source, sha256, kind, title, body, body_short, date, time,"
-                " place, chair, secretary, adjusters, organisation, declared_from, declared_to,"
+                " place, chair, secretary, adjusters, organisation, dnr, declared_from, declared_to,"
                 " linked_section, warnings, ingested_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc_id, doc.source, sha256, doc.kind, doc.title, doc.body, doc.body_short,
                     doc.date, doc.time, doc.place, doc.chair, doc.secretary,
-                    json.dumps(doc.adjusters, ensure_ascii=False), doc.organisation,
+                    json.dumps(doc.adjusters, ensure_ascii=False), doc.organisation, doc.dnr,
                     doc.declared_sections[0] if doc.declared_sections else None,
                     doc.declared_sections[1] if doc.declared_sections else None,
                     doc.linked_section, json.dumps(doc.warnings, ensure_ascii=False),
@@ -366,6 +366,7 @@ class Store:
             "absent": [person(a) for a in people if not a["present"]],
             "items": item_ids,
             "organisation": row["organisation"],
+            "dnr": row["dnr"],
             "declared_sections": (
                 [row["declared_from"], row["declared_to"]] if row["declared_from"] is not None else None
             ),

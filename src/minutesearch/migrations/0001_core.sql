@@ -15,6 +15,7 @@ CREATE TABLE documents (
     secretary       TEXT,
     adjusters       TEXT NOT NULL DEFAULT '[]',
     organisation    TEXT,
+    dnr             TEXT,
     declared_from   INTEGER,
     declared_to     INTEGER,
     linked_section  INTEGER,
