@@ -1,0 +1,168 @@
+"""An item's text -> ItemParts (föredragande, sammanfattning, förslag, yrkanden, beslut, underlag)."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import ItemParts
+
+# Headings on a line of their own (a trailing colon is allowed), mapped to the part they open.
+# "other" closes the open part: what follows stays in the item text only.
+_HEADINGS: dict[str, str] = {
+    "sammanfattning": "summary",
+    "sammanfattning av ärendet": "summary",
+    "ärendebeskrivning": "summary",
+    "beskrivning av ärendet": "summary",
+    "ärendet": "summary",
+    "bakgrund": "summary",
+    "beredning": "summary",
+    "tidigare behandling": "summary",
+    "förvaltningens yttrande": "summary",
+    "förvaltningens bedömning": "summary",
+    "förslag till beslut": "proposal",
+    "förslag till beslut på sammanträdet": "proposal",
+    "förslag till beslut på mötet": "proposal",
+    "yrkande": "motions",
+    "yrkanden": "motions",
+    "yrkande(n)": "motions",
+    "proposition": "proceedings",
+    "propositionsordning": "proceedings",
+    "propositionsordningar": "proceedings",
+    "beslutsgång": "proceedings",
+    "omröstning": "proceedings",
+    "votering": "proceedings",
+    "omröstningsresultat": "proceedings",
+    "reservation": "proceedings",
+    "reservationer": "proceedings",
+    "protokollsanteckning": "proceedings",
+    "protokollsanteckningar": "proceedings",
+    "anteckning": "proceedings",
+    "särskilt yttrande": "proceedings",
+    "särskilda yttranden": "proceedings",
+    "beslut": "decision",
+    "ställningstagande": "decision",
+    "beslutsunderlag": "attachments",
+    "handlingar": "attachments",
+    "handling": "attachments",
+    "bilagor": "attachments",
+    "underlag": "attachments",
+    "expedieras till": "other",
+    "protokollsutdrag skickas till": "other",
+    "beslutet ska skickas till": "other",
+    "beslutet skickas till": "other",
+    "ekonomisk bedömning": "other",
+    "ajournering": "other",
+    "jäv": "other",
+}
+_PRESENTER = re.compile(r"^\s*föredragande\s*:?\s*(.*)$", re.IGNORECASE)
+_BILAGA = re.compile(r"^\s*bilaga\s+\d+\s*[:.\-–]?\s*(.+)$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[•\-–*▪●◦]|\d{1,2}[.)])\s+")
+# "Förslag till beslut i kommunstyrelsen" under "Beslut" is the decision itself (a proposal to
+# the next body), not a new section of the item.
+_PROPOSAL_TO = re.compile(r"^förslag till beslut (?:i|till) \S", re.IGNORECASE)
+
+
+def heading_part(line: str) -> str | None:
+    """The part a heading line opens ("Beslutsunderlag:" -> "attachments"), else None."""
+    key = line.strip().rstrip(":").strip().lower()
+    if len(key) > 40:
+        return None
+    key = re.sub(r"\s+", " ", key)
+    part = _HEADINGS.get(key)
+    if part is None and _PROPOSAL_TO.match(key):
+        return "proposal"
+    return part
+
+
+def is_part_heading(line: str) -> bool:
+    """True for a part heading line or a "Föredragande:" line."""
+    return heading_part(line) is not None or bool(_PRESENTER.match(line) and len(line) < 200)
+
+
+def split_parts(lines: list[str]) -> ItemParts:
+    """Assign the lines of one item body to its parts by their headings."""
+    buckets: dict[str, list[str]] = {}
+    attachments: list[str] = []
+    presenter: str | None = None
+    current: str | None = None
+    for raw in lines:
+        line = raw.rstrip()
+        part = heading_part(line)
+        if part == "proposal" and current == "decision" and _PROPOSAL_TO.match(line.strip()):
+            part = None
+        if part is not None and part != current:
+            current = part
+            if part == "attachments":
+                attachments.append("")  # a marker: entries start here
+            continue
+        if part is not None:
+            continue
+        pm = _PRESENTER.match(line)
+        if pm and presenter is None and len(line) < 200:
+            presenter = pm.group(1).strip() or None
+            continue
+        bm = _BILAGA.match(line)
+        if bm and current != "attachments":
+            attachments.append(line.strip())
+            continue
+        if current is None or current == "other":
+            if current is None and line.strip():
+                buckets.setdefault("summary_lead", []).append(line)
+            continue
+        if current == "attachments":
+            attachments.append(line)
+        else:
+            buckets.setdefault(current, []).append(line)
+
+    def text(key: str) -> str | None:
+        joined = _unwrap("\n".join(buckets.get(key, []))).strip()
+        return joined or None
+
+    summary = text("summary")
+    if summary is None:
+        # Items without a "Sammanfattning" heading (SocSam "§ 17") keep their opening text here.
+        summary = text("summary_lead")
+    return ItemParts(
+        presenter=presenter,
+        summary=summary,
+        proposal=text("proposal"),
+        motions=text("motions"),
+        proceedings=text("proceedings"),
+        decision=text("decision"),
+        attachments=_attachment_entries(attachments),
+    )
+
+
+def _attachment_entries(lines: list[str]) -> list[str]:
+    """List lines -> one entry per bullet or line; unbulleted lines continue a bulleted entry."""
+    entries: list[str] = []
+    bulleted_block = False
+    for raw in lines:
+        if raw == "":
+            bulleted_block = False
+            continue
+        line = raw.strip()
+        if not line:
+            continue
+        if _BILAGA.match(line) and not bulleted_block:
+            entries.append(line)
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            bulleted_block = True
+            entries.append(line[bullet.end() :].strip())
+        elif bulleted_block and entries:
+            entries[-1] = f"{entries[-1]} {line}"
+        else:
+            entries.append(line)
+    return [re.sub(r"\s+", " ", e).strip() for e in entries if e.strip()]
+
+
+def _unwrap(text: str) -> str:
+    """Join hard line wraps with the reader's helper when it exists (it lands separately)."""
+    try:
+        from ..textutil import unwrap_paragraphs  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return text
+    result: str = unwrap_paragraphs(text)
+    return result
