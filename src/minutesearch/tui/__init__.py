@@ -1,0 +1,1 @@
+"""The Textual terminal UI. Only this package and `cli/tui_cmd.py` import Textual."""
