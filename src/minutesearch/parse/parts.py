@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import ItemParts
+from ..textutil import unwrap_paragraphs
 
 # Headings on a line of their own (a trailing colon is allowed), mapped to the part they open.
 # "other" closes the open part: what follows stays in the item text only.
@@ -32,6 +33,10 @@ _HEADINGS: dict[str, str] = {
     "omröstning": "proceedings",
     "votering": "proceedings",
     "omröstningsresultat": "proceedings",
+    "voteringslista": "proceedings",
+    "voteringslistor": "proceedings",
+    "voteringslist(or)": "proceedings",
+    "omröstningslista": "proceedings",
     "reservation": "proceedings",
     "reservationer": "proceedings",
     "protokollsanteckning": "proceedings",
@@ -56,6 +61,9 @@ _HEADINGS: dict[str, str] = {
 }
 _PRESENTER = re.compile(r"^\s*föredragande\s*:?\s*(.*)$", re.IGNORECASE)
 _BILAGA = re.compile(r"^\s*Bilaga\s+\d+\s*[:.\-–]?\s*(\S.*)$")
+_CLOSING = re.compile(
+    r"^\s*(?:rätt\s+utdraget\s+intygar|utdragsbestyrkande|vid\s+protokollet)\b", re.I
+)
 _BULLET = re.compile(r"^\s*(?:[•\-–*▪●◦]|\d{1,2}[.)])\s+")
 # "Förslag till beslut i kommunstyrelsen" under "Beslut" is the decision itself (a proposal to
 # the next body), not a new section of the item.
@@ -97,6 +105,9 @@ def split_parts(lines: list[str]) -> ItemParts:
             continue
         if part is not None:
             continue
+        if _CLOSING.match(line):
+            current = "other"
+            continue
         pm = _PRESENTER.match(line)
         if pm and presenter is None and len(line) < 200:
             presenter = pm.group(1).strip() or None
@@ -115,7 +126,7 @@ def split_parts(lines: list[str]) -> ItemParts:
             buckets.setdefault(current, []).append(line)
 
     def text(key: str) -> str | None:
-        joined = _unwrap("\n".join(buckets.get(key, []))).strip()
+        joined = unwrap_paragraphs("\n".join(buckets.get(key, []))).strip()
         return joined or None
 
     summary = text("summary")
@@ -151,18 +162,18 @@ def _attachment_entries(lines: list[str]) -> list[str]:
         if bullet:
             bulleted_block = True
             entries.append(line[bullet.end() :].strip())
-        elif bulleted_block and entries:
+        elif entries and (bulleted_block or _wraps(entries[-1], line)):
             entries[-1] = f"{entries[-1]} {line}"
         else:
             entries.append(line)
     return [re.sub(r"\s+", " ", e).strip() for e in entries if e.strip()]
 
 
-def _unwrap(text: str) -> str:
-    """Join hard line wraps with the reader's helper when it exists (it lands separately)."""
-    try:
-        from ..textutil import unwrap_paragraphs  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return text
-    result: str = unwrap_paragraphs(text)
-    return result
+def _wraps(prev: str, line: str) -> bool:
+    """An unbulleted list line that carries on the previous entry ("... 2023-11-08 och" / "2023-11-23")."""
+    words = prev.split()
+    return bool(words) and (
+        line[:1].islower()
+        or words[-1].lower() in {"och", "samt", "i", "av", "för"}
+        or prev.endswith(",")
+    )

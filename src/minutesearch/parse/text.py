@@ -31,9 +31,14 @@ def is_furniture(line: str) -> bool:
     return bool(s) and len(s) < 80 and _ANCHORS.fullmatch(s) is not None
 
 
-def clean_lines(text: str) -> list[str]:
-    """Text -> lines with furniture blanked out; line positions are kept (furniture becomes "")."""
-    lines = [ln.rstrip() for ln in strip_markup(text).replace("\r\n", "\n").split("\n")]
+def split_lines(text: str) -> list[str]:
+    """Text -> lines without markup, any newline convention."""
+    return strip_markup(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def clean_lines(raw: list[str]) -> list[str]:
+    """Lines with furniture blanked out; line positions are kept (furniture becomes "")."""
+    lines = [ln.rstrip() for ln in raw]
     anchors = [i for i, ln in enumerate(lines) if is_furniture(ln)]
     if not anchors:
         return lines
