@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import MinutesearchError, ReadError
-from .locations import PROJECT_ROOT
+from .locations import PROJECT_ROOT, store_path
 from .parse import parse_document
 from .read import SUPPORTED_SUFFIXES, read_document
 from .stages import ProgressFn, StageContext, _no_progress
@@ -199,6 +199,11 @@ def _rebuild(
     try:
         fresh = Settings(**{**settings.__dict__, "index_dir": tmp})
         report = ingest(paths, fresh, progress=progress, stages=stages)
+        if store_path(target).exists():
+            from .analysis.watches import carry_over
+
+            with Store.open(tmp) as new_store:
+                carry_over(target, new_store)  # saved watches and what they have seen survive
         old = target.with_name(target.name + ".old")
         if old.exists():
             shutil.rmtree(old)

@@ -192,7 +192,11 @@ class Store:
             )
             seen: dict[str, int] = {}
             for pos, item in enumerate(doc.items):
-                item_id = f"{doc_id}-{item.section}"
+                # An extract's id already names its § ("…-utdrag-21"): don't repeat it.
+                if doc.kind == "extract" and doc_id.endswith(f"-utdrag-{item.section}"):
+                    item_id = doc_id
+                else:
+                    item_id = f"{doc_id}-{item.section}"
                 seen[item_id] = seen.get(item_id, 0) + 1
                 if seen[item_id] > 1:
                     item_id += f"-{seen[item_id]}"

@@ -1,7 +1,274 @@
-"""Commands of this area (to be filled in)."""
+"""`decisions`, `threads`, `trace` and `watch` (add/list/remove; alone: what is new)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from .common import AppContext, echo_csv, echo_json_lines, pass_app
+
+OUTCOME_CHOICES = (
+    "bifall",
+    "avslag",
+    "återremiss",
+    "bordläggning",
+    "uppdrag",
+    "information",
+    "val",
+    "överlämnad",
+    "other",
+)
+DECISION_CSV = [
+    "date",
+    "body",
+    "section",
+    "title",
+    "outcome",
+    "decision",
+    "amounts",
+    "motions",
+    "reservations",
+    "id",
+    "source",
+]
+TRACE_CSV = [
+    "date",
+    "body",
+    "section",
+    "title",
+    "outcome",
+    "decision",
+    "said",
+    "link_kind",
+    "evidence",
+    "id",
+    "source",
+]
+
+
+def _filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for opt in reversed(
+        [
+            click.option("--body", help="Only this body (full or short name)."),
+            click.option("--since", help="From this date (YYYY-MM-DD)."),
+            click.option("--until", help="Up to this date (YYYY-MM-DD)."),
+            click.option("--person", help="Only items naming this person."),
+            click.option("--party", help="Only items with this party (S, M, SD, …)."),
+            click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"])),
+            click.option("--topic", help="Only items in this topic (label or id)."),
+        ]
+    ):
+        fn = opt(fn)
+    return fn
+
+
+def _filters(kw: dict[str, Any]) -> dict[str, str | None]:
+    return {k: kw.get(k) for k in ("body", "since", "until", "person", "party", "kind", "topic")}
+
+
+def _where(row: dict[str, Any]) -> str:
+    return f"{row['body_short'] or row['body'] or '?'} {row['date'] or '----------'} § {row['section']}"
+
+
+@click.command()
+@click.argument("query", required=False)
+@_filter_options
+@click.option("--outcome", type=click.Choice(OUTCOME_CHOICES), help="Only decisions of this type.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: id, body, body_short, date, section, title, decision, outcome, amounts[], motions[], reservations[].",
+)
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="CSV with provenance (body, date, section, source)."
+)
+@pass_app
+def decisions(
+    app: AppContext, query: str | None, outcome: str | None, as_json: bool, as_csv: bool, **kw: Any
+) -> None:
+    """Decisions (on QUERY, when given), newest first, with outcome, amounts and yrkanden."""
+    from ..analysis.decisions import find_decisions
+    from ..analysis.matching import make_filters
+
+    with app.store() as store:
+        rows = find_decisions(
+            store, app.settings(), query, make_filters(_filters(kw)), outcome=outcome
+        )
+    if as_json:
+        echo_json_lines(rows)
+        return
+    if as_csv:
+        echo_csv(rows, DECISION_CSV)
+        return
+    if not rows:
+        click.echo("Inga beslut hittades.")
+    for r in rows:
+        click.secho(f"{_where(r)}  [{r['outcome']}]  {r['title'][:70]}", bold=True)
+        if r["decision"]:
+            click.echo("  " + " ".join(r["decision"].split())[:300])
+        if r["amounts"]:
+            click.echo(
+                "  Belopp: " + ", ".join(f"{a:,.0f} kr".replace(",", " ") for a in r["amounts"])
+            )
+        for m in r["motions"]:
+            won = {True: "bifölls", False: "föll", None: ""}[m["won"]]
+            click.echo(f"  Yrkande: {m['by']} ({m['party']}) {m['text'][:120]} {won}".rstrip())
+        for res in r["reservations"]:
+            who = f"{res['by']} ({res['party']})" if res["by"] else res["party"]
+            click.echo(f"  Reservation: {who}")
+        click.echo(f"  id {r['id']}")
+
+
+@click.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: id, items[{id, date, body, body_short, section, title}], link_kinds[].",
+)
+@pass_app
+def threads(app: AppContext, as_json: bool) -> None:
+    """Recurring issues: items linked across meetings (diarienummer, references, extracts)."""
+    from ..analysis.threads import list_threads
+
+    with app.store() as store:
+        rows = list_threads(store)
+    if as_json:
+        echo_json_lines(rows)
+        return
+    if not rows:
+        click.echo("Inga återkommande ärenden hittades.")
+    for t in rows:
+        click.secho(
+            f"{t['id']}  ({len(t['items'])} ärenden; {', '.join(t['link_kinds'])})", bold=True
+        )
+        for it in t["items"]:
+            click.echo(f"  {_where(it):<28} {it['title'][:70]}")
+
+
+@click.command()
+@click.argument("query_or_item_id")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus.",
+)
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="CSV with provenance (body, date, section, source)."
+)
+@pass_app
+def trace(app: AppContext, query_or_item_id: str, as_json: bool, as_csv: bool) -> None:
+    """One issue as a dated timeline across bodies (QUERY, item id or thread id)."""
+    from ..analysis.threads import trace as run_trace
+
+    with app.store() as store:
+        rows = run_trace(store, app.settings(), query_or_item_id)
+    if as_json:
+        echo_json_lines(rows)
+        return
+    if as_csv:
+        echo_csv(rows, TRACE_CSV)
+        return
+    for r in rows:
+        if not r["in_corpus"]:
+            click.secho(f"{r['date']}  {_where(r)}  (finns inte i korpusen)", dim=True)
+            click.echo(f"  Nämns i {r['linked_from']}: {r['evidence']}")
+            continue
+        click.secho(f"{r['date'] or '----------'}  {_where(r)}  {r['title'][:70]}", bold=True)
+        if r["link_kind"] != "start":
+            click.echo(f"  Kopplat via {r['link_kind']}: {r['evidence']}")
+        if r["said"]:
+            click.echo(f"  {r['said']}")
+        if r["decision"]:
+            click.echo(f"  Beslut [{r['outcome']}]: {r['decision']}")
+        for a in r["attachments"]:
+            click.echo(f"  Bilaga: {a['title']}")
+
+
+def _print_new(entries: list[dict[str, Any]]) -> None:
+    for w in entries:
+        click.secho(f"Bevakning {w['id']}: ”{w['query']}” — {w['new']} nya", bold=True)
+        for it in w["items"]:
+            click.echo(f"  {_where(it):<28} {it['title'][:70]}  ({it['id']})")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--peek", is_flag=True, help="Show what is new without marking it seen.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="JSON lines: id, query, filters{}, mode, new, items[]."
+)
+@pass_app
+@click.pass_context
+def watch(ctx: click.Context, app: AppContext, peek: bool, as_json: bool) -> None:
+    """Saved searches. Alone: show the items new since each watch was last checked."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..analysis.watches import check_watches
+
+    with app.store() as store:
+        entries = check_watches(store, app.settings(), mark=not peek)
+    if as_json:
+        echo_json_lines(entries)
+    elif not entries:
+        click.echo('Inga bevakningar. Lägg till en med `minutesearch watch add "sökfråga"`.')
+    else:
+        _print_new(entries)
+
+
+@watch.command("add")
+@click.argument("query")
+@_filter_options
+@click.option(
+    "--mode",
+    type=click.Choice(["keyword", "semantic", "hybrid", "terms"]),
+    default="keyword",
+    show_default=True,
+)
+@pass_app
+def watch_add(app: AppContext, query: str, mode: str, **kw: Any) -> None:
+    """Save QUERY (with filters) as a watch; prints its id."""
+    from ..analysis.watches import add_watch
+
+    with app.store() as store:
+        click.echo(add_watch(store, query, _filters(kw), mode))
+
+
+@watch.command("list")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON lines: id, query, filters{}, mode, created_at, last_checked_at, new.",
+)
+@pass_app
+def watch_list(app: AppContext, as_json: bool) -> None:
+    """List watches with how many new items each has."""
+    from ..analysis.watches import list_watches
+
+    with app.store() as store:
+        rows = list_watches(store, app.settings())
+    if as_json:
+        echo_json_lines(rows)
+        return
+    for w in rows:
+        filters = " ".join(f"--{k} {v}" for k, v in w["filters"].items())
+        click.echo(f"{w['id']:>3}  ”{w['query']}” {filters} [{w['mode']}]  {w['new']} nya")
+
+
+@watch.command("remove")
+@click.argument("watch_id", type=int)
+@pass_app
+def watch_remove(app: AppContext, watch_id: int) -> None:
+    """Delete a watch."""
+    from ..analysis.watches import remove_watch
+
+    with app.store() as store:
+        remove_watch(store, watch_id)
+    click.echo(f"Bevakning {watch_id} borttagen.")
+
+
+COMMANDS: list[click.Command] = [decisions, threads, trace, watch]

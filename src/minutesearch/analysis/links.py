@@ -1,0 +1,126 @@
+"""Links between items (same diarienummer, resolved references, extract ↔ protocol, attachments)
+and the threads (connected groups spanning meetings) they make. Written by the analyse stage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..store import Store
+from .references import find_references
+from .resolve import Corpus
+
+
+def build_references(store: Store, corpus: Corpus) -> None:
+    """Find and resolve the explicit references of every item (refs table, rewritten whole)."""
+    rows: list[tuple[object, ...]] = []
+    for item_id, (doc_id, _sec, _title, text) in corpus.items.items():
+        doc = corpus.docs[doc_id]
+        for ref in find_references(text, doc.date):
+            target = corpus.resolve(ref, item_id)
+            rows.append(
+                (
+                    item_id,
+                    ref.kind,
+                    ref.text,
+                    ref.body,
+                    ref.date,
+                    ref.section,
+                    target.item_id,
+                    target.doc_id,
+                )
+            )
+    with store.transaction() as c:
+        c.execute("DELETE FROM refs")
+        c.executemany(
+            "INSERT INTO refs (item_id, kind, text, body, ref_date, ref_section, target_item_id,"
+            " target_doc_id) VALUES (?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+
+def build_links(store: Store, corpus: Corpus) -> None:
+    """Rewrite the links table and documents.linked_item_id for attachments named by title."""
+    links: list[tuple[str, str | None, str | None, str, str]] = []
+    by_dnr: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for item_id, dnr in corpus.dnr.items():
+        by_dnr[dnr].append((corpus.docs[corpus.items[item_id][0]].date or "", item_id))
+    for dnr, members in by_dnr.items():
+        members.sort()
+        # A chain in date order links the whole group without n² rows.
+        for (_d1, a), (_d2, b) in zip(members, members[1:], strict=False):
+            links.append((a, b, None, "dnr", dnr))
+    for r in store.conn.execute(
+        "SELECT item_id, text, target_item_id, target_doc_id, kind FROM refs"
+        " WHERE target_item_id IS NOT NULL OR target_doc_id IS NOT NULL"
+    ):
+        if r["target_item_id"]:
+            links.append((r["item_id"], r["target_item_id"], r["target_doc_id"], "ref", r["text"]))
+        elif r["kind"] == "attachment":
+            links.append((r["item_id"], None, r["target_doc_id"], "attachment", r["text"]))
+    for r in store.conn.execute(
+        "SELECT id, canonical_id FROM items WHERE canonical_id IS NOT NULL"
+    ):
+        links.append((r["id"], r["canonical_id"], None, "extract", "protokollsutdrag"))
+    named = {(lk[0], lk[2]) for lk in links if lk[3] == "attachment"}
+    unlinked = [
+        r["id"]
+        for r in store.conn.execute(
+            "SELECT id FROM documents WHERE kind = 'attachment' AND linked_item_id IS NULL"
+        )
+    ]
+    title_links: list[tuple[str, str]] = []
+    for doc_id in unlinked:
+        hit = corpus.attachment_item(doc_id)
+        if hit:
+            title_links.append((hit[0], doc_id))
+            if (hit[0], doc_id) not in named:
+                links.append((hit[0], None, doc_id, "attachment", hit[1]))
+    for r in store.conn.execute(
+        "SELECT id, linked_item_id FROM documents WHERE kind = 'attachment' AND linked_item_id IS NOT NULL"
+    ):
+        if (r["linked_item_id"], r["id"]) not in named:
+            links.append((r["linked_item_id"], None, r["id"], "attachment", "§"))
+    with store.transaction() as c:
+        c.execute("DELETE FROM links")
+        c.executemany(
+            "INSERT INTO links (src_item_id, dst_item_id, dst_doc_id, kind, evidence) VALUES (?,?,?,?,?)",
+            links,
+        )
+        c.executemany(
+            "UPDATE documents SET linked_item_id = ? WHERE id = ? AND linked_item_id IS NULL",
+            title_links,
+        )
+
+
+def build_threads(store: Store, corpus: Corpus) -> None:
+    """Group linked items (union-find) and keep the groups that span more than one meeting."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in store.conn.execute(
+        "SELECT src_item_id, dst_item_id FROM links WHERE dst_item_id IS NOT NULL"
+    ):
+        if r["dst_item_id"] in corpus.items:
+            parent[find(r["src_item_id"])] = find(r["dst_item_id"])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item in list(parent):
+        groups[find(item)].append(item)
+    rows: list[tuple[str, str]] = []
+    for members in groups.values():
+        meetings = {
+            (corpus.docs[corpus.items[m][0]].key, corpus.docs[corpus.items[m][0]].date)
+            for m in members
+        }
+        if len(meetings) < 2:
+            continue
+        first = min(members, key=lambda m: (corpus.docs[corpus.items[m][0]].date or "9999", m))
+        rows += [(m, f"thread-{first}") for m in members]
+    with store.transaction() as c:
+        c.execute("DELETE FROM thread_items")
+        c.executemany("INSERT INTO thread_items (item_id, thread_id) VALUES (?,?)", rows)

@@ -1,0 +1,188 @@
+"""Resolve references to items and meetings of the store; link attachments to the items naming them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..store import Store
+from .bodies import document_key
+from .dnr import item_dnr, normalise_dnr
+from .references import Reference
+from .text import GENERIC, content_words, fold, overlap
+
+ATTACHMENT_MIN_OVERLAP = 0.6
+ITEM_IN_MEETING_MIN_OVERLAP = 0.4
+
+
+@dataclass
+class Doc:
+    """What resolution needs of a stored document."""
+
+    id: str
+    kind: str
+    key: str | None
+    org: str | None
+    date: str | None
+    title: str
+    stem: str = ""  # the file name as words: a second title when the parsed one is a heading
+    dnr: str | None = None
+    items: list[tuple[str, int, str]] = field(default_factory=list)  # (id, section, title)
+
+
+@dataclass
+class Resolved:
+    """Where a reference points: an item, a meeting, both, or nothing in the corpus."""
+
+    item_id: str | None = None
+    doc_id: str | None = None
+
+
+class Corpus:
+    """A snapshot of the store's documents and items, indexed for reference resolution."""
+
+    def __init__(self, store: Store) -> None:
+        self.docs: dict[str, Doc] = {}
+        for r in store.conn.execute("SELECT * FROM documents"):
+            stem = (
+                r["source"].rsplit("/", 1)[-1].rsplit(".", 1)[0].split("__")[-1].replace("-", " ")
+            )
+            key = document_key(r["body"], r["body_short"])
+            self.docs[r["id"]] = Doc(
+                r["id"],
+                r["kind"],
+                key,
+                r["organisation"],
+                r["date"],
+                r["title"] or stem,
+                stem,
+                normalise_dnr(r["dnr"]),
+            )
+        self.items: dict[str, tuple[str, int, str, str]] = {}  # id -> (doc, §, title, text)
+        self.dnr: dict[str, str] = {}
+        for r in store.conn.execute(
+            "SELECT id, doc_id, section, title, text, dnr FROM items ORDER BY position"
+        ):
+            self.docs[r["doc_id"]].items.append((r["id"], r["section"], r["title"]))
+            self.items[r["id"]] = (r["doc_id"], r["section"], r["title"], r["text"])
+            dnr = item_dnr(r["dnr"], r["title"], r["text"])
+            if dnr:
+                self.dnr[r["id"]] = dnr
+        self.meetings: dict[tuple[str | None, str | None], list[Doc]] = defaultdict(list)
+        for d in self.docs.values():
+            if d.kind != "attachment":
+                self.meetings[(d.key, d.date)].append(d)
+        for docs in self.meetings.values():
+            docs.sort(key=lambda d: d.kind != "protocol")  # full protocols before extracts
+
+    def _same_org(self, a: Doc, b: Doc) -> bool:
+        # Parsers spell one organisation several ways ("Region Jämtland Härjedalen(s)").
+        return not (a.org and b.org and overlap(a.org, b.org) < 0.5)
+
+    def resolve(self, ref: Reference, item_id: str) -> Resolved:
+        """The item or meeting a reference points at, when it is in the corpus."""
+        doc = self.docs[self.items[item_id][0]]
+        key = ref.body or doc.key
+        if ref.kind == "attachment":
+            return self.resolve_attachment(ref.text, doc)
+        if ref.kind == "section" and ref.section is not None:
+            return self._section(key, ref.date, ref.section, doc, item_id)
+        if ref.kind == "previous" and not ref.date:
+            earlier = [
+                d
+                for (k, date), ds in self.meetings.items()
+                for d in ds
+                if k == key and date and doc.date and date < doc.date and self._same_org(doc, d)
+            ]
+            if not earlier:
+                return Resolved()
+            target = max(earlier, key=lambda d: (d.date or "", d.kind == "protocol"))
+            return Resolved(doc_id=target.id)
+        if ref.date and (key, ref.date) != (doc.key, doc.date):  # not the meeting it is in
+            for target in self.meetings.get((key, ref.date), []):
+                if self._same_org(doc, target):
+                    return Resolved(
+                        item_id=self._item_in(target, item_id, ref.context), doc_id=target.id
+                    )
+        return Resolved()
+
+    def _section(
+        self, key: str | None, date: str | None, section: int, doc: Doc, item_id: str
+    ) -> Resolved:
+        candidates = [
+            d
+            for (k, dt), ds in self.meetings.items()
+            for d in ds
+            if k == key and (date is None or dt == date) and self._same_org(doc, d)
+        ]
+        # Without a date, "§ 72 KSAU" means the latest such § up to this meeting.
+        candidates.sort(key=lambda d: (d.date or "", d.kind == "protocol"), reverse=True)
+        for target in candidates:
+            # Undated, a § of the same body means an earlier meeting's ("§ 43 VON" in Beslutsunderlag).
+            if date is None and doc.date and target.date and target.date > doc.date:
+                continue
+            if date is None and (target.key, target.date) == (doc.key, doc.date):
+                continue
+            for iid, sec, _title in target.items:
+                if sec == section and iid != item_id:
+                    return Resolved(item_id=iid, doc_id=target.id)
+        return Resolved()
+
+    def _item_in(self, target: Doc, item_id: str, context: str) -> str | None:
+        """The item of a referenced meeting on the same matter as the referring item, if clear:
+        most of the distinctive words around the reference occur in it, and in no other item."""
+        words = content_words(f"{self.items[item_id][2]} {context}") - GENERIC
+        if not words:
+            return None
+        scored = sorted(
+            (
+                (len(words & content_words(f"{title} {self.items[iid][3]}")) / len(words), iid)
+                for iid, _sec, title in target.items
+            ),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < ITEM_IN_MEETING_MIN_OVERLAP:
+            return None
+        if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.1:
+            return None
+        return scored[0][1]
+
+    def resolve_attachment(self, text: str, doc: Doc) -> Resolved:
+        """The attachment document a 'Bilaga 4: …' or 'Tjänsteskrivelse - …' line names."""
+        best: tuple[float, str | None] = (0.0, None)
+        for d in self.docs.values():
+            if d.kind != "attachment" or not self._same_org(doc, d):
+                continue
+            score = max(overlap(text, d.title), overlap(fold(text), fold(d.title)))
+            if score > best[0]:
+                best = (score, d.id)
+        return Resolved(doc_id=best[1]) if best[0] >= ATTACHMENT_MIN_OVERLAP else Resolved()
+
+    def attachment_item(self, doc_id: str) -> tuple[str, str] | None:
+        """For an attachment: the item it belongs to, by title (or file name), diarienummer and
+        body, at a meeting within four months after the attachment's date."""
+        att = self.docs[doc_id]
+        best: tuple[float, str | None, str] = (0.0, None, "")
+        for d in self.docs.values():
+            if d.kind == "attachment" or not self._same_org(att, d):
+                continue
+            if att.date and d.date and not (att.date <= d.date <= _plus_days(att.date, 120)):
+                continue
+            for iid, _sec, title in d.items:
+                score = max(
+                    overlap(att.title, title), overlap(att.stem, title) if att.stem else 0.0
+                )
+                score += 0.5 if att.dnr and self.dnr.get(iid) == att.dnr else 0.0
+                score += 0.2 if att.key and att.key == d.key else 0.0
+                score += 0.01 if d.kind == "protocol" else 0.0
+                if score > best[0]:
+                    best = (score, iid, title)
+        if best[1] is None or best[0] < ATTACHMENT_MIN_OVERLAP:
+            return None
+        return best[1], best[2]
+
+
+def _plus_days(iso: str, days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()

@@ -1,0 +1,153 @@
+"""Threads across meetings and bodies (diarienummer, references, extracts) and `trace` timelines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from minutesearch.analysis.pipeline import analyse
+from minutesearch.analysis.threads import list_threads, trace
+from minutesearch.config import Settings
+from minutesearch.ingest import ingest
+from minutesearch.store import Store
+
+# A KSAU extract, the KS meeting that took the matter on, a KS extract and the KF meeting after it,
+# and a tjänsteskrivelse with its VON meeting: a small slice of Alingsås with real cross-body paths.
+SLICE = [
+    "protokoll/2026-06-01_kommunstyrelsen.pdf",
+    "utdrag/2026-06-01_kommunstyrelsen__ss72-ksau-svar-pa-motion-gallande-att-utreda-mojligheten-till-fler-bostader-genom-inrednin.pdf",
+    "protokoll/2026-06-10_kommunfullmaktige.pdf",
+    "utdrag/2026-06-10_kommunfullmaktige__ss81-ks-detaljplan-for-alingsas-forskola-vid-nolhaga-alle-sorhaga-24-med-flera-beslut-om-a.pdf",
+    "protokoll/2026-05-18_vard-och-omsorgsnamnden.pdf",
+    "skrivelser/2026-05-18_vard-och-omsorgsnamnden__tjansteskrivelse-forhojd-habiliteringsersattning-2026.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def alingsas(extra_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = Settings(index_dir=tmp_path_factory.mktemp("alingsas"), embedder="none")
+    report = ingest([extra_dir / "alingsas" / p for p in SLICE], settings, stages=[analyse])
+    assert not report.skipped, report.skipped
+    return settings
+
+
+def _thread_of(threads: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
+    for t in threads:
+        if any(it["id"] == item_id for it in t["items"]):
+            return t
+    raise AssertionError(f"{item_id} is in no thread")
+
+
+def test_dnr_and_reference_thread_across_bodies(alingsas: Settings) -> None:
+    with Store.open(alingsas.index_dir, create=False) as store:
+        threads = list_threads(store)
+        ks99 = store.conn.execute(
+            "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id"
+            " WHERE d.body_short = 'KS' AND d.date = '2026-06-01' AND i.section = 99"
+        ).fetchone()["id"]
+    t = _thread_of(threads, ks99)
+    steps = [(it["body_short"], it["date"], it["section"]) for it in t["items"]]
+    assert steps == [("KSAU", "2026-05-20", 72), ("KS", "2026-06-01", 99)]
+    assert {"dnr", "ref"} <= set(t["link_kinds"])
+
+
+def test_trace_is_a_dated_timeline(alingsas: Settings) -> None:
+    with Store.open(alingsas.index_dir, create=False) as store:
+        kf116 = store.conn.execute(
+            "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id"
+            " WHERE d.body_short = 'KF' AND i.section = 116"
+        ).fetchone()["id"]
+        steps = trace(store, alingsas, kf116)
+    stored = [s for s in steps if s["in_corpus"]]
+    assert [(s["body_short"], s["date"], s["section"]) for s in stored] == [
+        ("KS", "2026-05-11", 81),
+        ("KF", "2026-06-10", 116),
+    ]
+    first, last = stored
+    assert last["link_kind"] == "start"
+    assert first["link_kind"] in ("ref", "dnr") and first["evidence"]
+    assert first["decision"] and first["outcome"] in ("bifall", "överlämnad")
+    assert all(s["source"].endswith(".pdf") for s in stored)
+
+
+def test_trace_shows_cited_steps_outside_the_corpus(alingsas: Settings) -> None:
+    with Store.open(alingsas.index_dir, create=False) as store:
+        steps = trace(store, alingsas, "vindar Alingsåshems")
+    outside = [(s["body_short"], s["date"], s["section"]) for s in steps if not s["in_corpus"]]
+    # The motion was sent on by KF on 5 November 2025, § 228 — cited, but not collected.
+    assert ("KF", "2025-11-05", 228) in outside
+    assert [s["date"] for s in steps] == sorted(s["date"] for s in steps)
+
+
+def test_trace_by_query_and_unknown(alingsas: Settings) -> None:
+    from minutesearch.errors import NotFoundError
+
+    with Store.open(alingsas.index_dir, create=False) as store:
+        steps = trace(store, alingsas, "vindar Alingsåshems")
+        assert {s["section"] for s in steps} >= {72, 99}
+        with pytest.raises(NotFoundError):
+            trace(store, alingsas, "zzzxq obefintligt")
+
+
+def test_tjansteskrivelse_linked_to_its_item(alingsas: Settings) -> None:
+    with Store.open(alingsas.index_dir, create=False) as store:
+        row = store.conn.execute(
+            "SELECT i.section, i.title, d.body_short FROM documents a JOIN items i ON i.id = a.linked_item_id"
+            " JOIN documents d ON d.id = i.doc_id WHERE a.kind = 'attachment'"
+        ).fetchone()
+    assert row is not None
+    assert (row["body_short"], row["title"]) == ("VON", "Förhöjd habiliteringsersättning 2026")
+
+
+def test_seed_thread_by_explicit_reference(seed_store: Store) -> None:
+    threads = list_threads(seed_store)
+    pairs = {tuple((it["date"], it["section"]) for it in t["items"]) for t in threads}
+    assert (("2023-02-24", 5), ("2023-03-24", 17)) in pairs  # föregående protokoll
+    assert (
+        ("2023-02-24", 12),
+        ("2023-03-24", 24),
+    ) in pairs  # Vid SocSam:s sammanträde den 24 februari
+
+
+def test_cli_threads_and_trace(seed_settings: Settings) -> None:
+    from minutesearch.cli import main
+
+    runner = CliRunner()
+    base = ["--index-dir", str(seed_settings.index_dir)]
+    out = runner.invoke(main, [*base, "threads", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert rows and set(rows[0]) == {"id", "items", "link_kinds"}
+    assert set(rows[0]["items"][0]) >= {"id", "date", "body", "section", "title"}
+    out = runner.invoke(main, [*base, "trace", rows[0]["id"], "--csv"])
+    assert out.exit_code == 0, out.output
+    table = list(csv.DictReader(io.StringIO(out.output)))
+    stored = [r for r in table if r["id"]]  # the rest are cited steps outside the corpus
+    assert {r["id"] for r in stored} == {it["id"] for it in rows[0]["items"]}
+    assert {"date", "body", "section", "source", "decision", "link_kind"} <= set(table[0])
+    out = runner.invoke(main, [*base, "trace", rows[0]["items"][0]["id"], "--json"])
+    entries = [json.loads(line) for line in out.output.splitlines()]
+    assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+
+
+def test_trace_adds_semantic_neighbours_above_threshold(seed_settings: Settings) -> None:
+    with Store.open(seed_settings.index_dir, create=False) as store:
+        start = store.conn.execute(
+            "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id"
+            " WHERE d.body_short = 'SocSam' AND d.date = '2023-03-24' AND i.section = 23"
+        ).fetchone()["id"]
+        plain = trace(store, seed_settings, start, semantic_threshold=None)
+        loose = trace(store, seed_settings, start, semantic_threshold=-1.0)
+        strict = trace(store, seed_settings, start, semantic_threshold=1.01)
+    assert all(e["link_kind"] != "semantic" for e in plain + strict)
+    near = [e for e in loose if e["link_kind"] == "semantic"]
+    assert near and all(
+        e["linked_from"] == start and e["evidence"].startswith("likhet") for e in near
+    )
+    assert len(strict) == len(plain)
