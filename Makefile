@@ -46,7 +46,7 @@ eval-search: $(STAMP)
 	$(BIN)/python scripts/eval_search.py
 
 models: $(STAMP)
-	$(BIN)/python scripts/train_ner.py
+	nice -n 10 $(BIN)/python scripts/train_ner.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -10,18 +10,16 @@ from typing import Any
 
 _DATA = "minutesearch.data"
 
-# Kommun names that are also common words or surnames ("Berg", "Lund", "vara"); as bare words they
-# are left to the statistical model, while "Bergs kommun" is still matched as ORG.
-AMBIGUOUS_PLACES = frozenset(
-    "Ale Berg Boden Eda Flen Habo Heby Hjo Kil Kinda Lund Mark Mora Nora Orsa Sala Salem Sunne"
-    " Tibro Trosa Vara Ydre Lomma Gnesta Kalix Osby Bjuv".split()
-)
 
-# Places that are not kommuner but recur in minutes: landskap, countries, län used bare.
-EXTRA_PLACES = (
-    "Sverige Norge Danmark Finland Europa Jämtland Härjedalen Lappland Dalsland Bohuslän"
-    " Västergötland Norrland Hisingen Östergötland Småland Skåne Gotland"
-).split()
+def kommun_stem(org: str) -> str | None:
+    """'Östersunds kommun' -> 'Östersunds', 'Göteborgs Stad' -> 'Göteborgs'; None for a region."""
+    m = re.match(r"^(.+) (?:kommun|stad)$", org, re.I)
+    return m.group(1) if m else None
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive: 'Östersund' -> 'Östersunds', 'Alingsås' stays, 'Jämtlands län' -> 'läns'."""
+    return name if name[-1] in "sxzSXZ" else name + "s"
 
 
 def _lines(name: str) -> list[str]:
@@ -39,29 +37,46 @@ class Gazetteer:
     bodies: tuple[str, ...]
     parties: dict[str, str] = field(default_factory=dict)  # code -> name (first name per code)
     party_names: tuple[str, ...] = ()
+    extra_places: tuple[str, ...] = ()  # landskap, countries
+    ambiguous_places: frozenset[str] = frozenset()  # "Berg", "Lund": words or surnames too
+    non_entities: frozenset[str] = frozenset()  # "PPT", "Teams", "Regionens"
+    first_names: frozenset[str] = frozenset()  # lower case: "maria", "pär-robert"
 
     @property
     def party_codes(self) -> frozenset[str]:
         return frozenset(self.parties)
 
     def org_names(self) -> list[str]:
-        """Every organisation name, with 'X kommun' also as 'X stad' / 'X Kommun'."""
+        """Every organisation name, also as 'X stad' / 'X Kommun', and in the genitive."""
         names: list[str] = []
         for _place, org, _lan in self.kommuner:
             names.append(org)
-            if org.endswith(" kommun"):
-                stem = org[: -len(" kommun")]
-                names += [f"{stem} Kommun", f"{stem} stad", f"{stem} Stad"]
-        names += list(self.regioner) + list(self.agencies) + list(self.bodies)
-        names += list(self.party_names)
+            stem = kommun_stem(org)
+            if stem:
+                names += [f"{stem} {word}" for word in ("kommun", "Kommun", "stad", "Stad")]
+        for region in self.regioner:
+            names.append(region)
+            if region.endswith(" län"):  # "Region Kalmar" for "Region Kalmar län"
+                names.append(region[: -len(" län")])
+        names += list(self.agencies) + list(self.bodies) + list(self.party_names)
+        # "Region Jämtland Härjedalens psykiatri", "SocSams sammanträden"
+        names += [genitive(n) for n in names]
         return list(dict.fromkeys(names))
 
     def place_names(self) -> list[str]:
-        """Bare place names for LOC: kommun places (unambiguous ones), län and landskap."""
-        places = [p for p, _org, _lan in self.kommuner if p not in AMBIGUOUS_PLACES]
-        places += sorted({lan for _p, _org, lan in self.kommuner})
-        places += EXTRA_PLACES
+        """Place names for LOC: kommun places (unambiguous ones), län, landskap, countries."""
+        places = [p for p, _org, _lan in self.kommuner if p not in self.ambiguous_places]
+        lans = sorted({lan for _p, _org, lan in self.kommuner})
+        places += lans + [genitive(lan) for lan in lans] + list(self.extra_places)
+        places += [genitive(p) for p in places if not p.endswith(" län")]
         return list(dict.fromkeys(places))
+
+    def is_known_non_person(self, text: str) -> bool:
+        """True for a name the lists know as a body or place, or with an organisation word in it."""
+        low = text.lower()
+        if set(low.split()) & _ORG_WORDS:
+            return True
+        return low in _known_lower()
 
     def municipality_of(self, text: str) -> str | None:
         """The kommun/region named in free text ("Bräcke Kommun", "RJH, Social välfärd"), if any."""
@@ -69,7 +84,8 @@ class Gazetteer:
         if re.search(r"\b(rjh|region jh|region jämtland härjedalen)\b", low):
             return "Region Jämtland Härjedalen"
         for _place, org, _lan in self.kommuner:
-            if org.lower() in low:
+            stem = (kommun_stem(org) or org).lower()
+            if f"{stem} kommun" in low or f"{stem} stad" in low or org.lower() in low:
                 return org
         for region in self.regioner:
             if region.lower() in low:
@@ -77,11 +93,23 @@ class Gazetteer:
         return None
 
 
+_ORG_WORDS = frozenset(
+    ["region", "kommun", "stad", "ab", "län", "nämnden", "styrelsen", "förbund", "kommunförbundet"]
+)
+
+
+@lru_cache(maxsize=1)
+def _known_lower() -> frozenset[str]:
+    gaz = load_gazetteer()
+    return frozenset(n.lower() for n in gaz.org_names() + gaz.place_names())
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer shipped in minutesearch/data (read once per process)."""
     kommuner = tuple(
-        (parts[0], parts[1], parts[2]) for parts in (ln.split("\t") for ln in _lines("kommuner.tsv"))
+        (parts[0], parts[1], parts[2])
+        for parts in (ln.split("\t") for ln in _lines("kommuner.tsv"))
     )
     parties: dict[str, str] = {}
     names: list[str] = []
@@ -96,6 +124,10 @@ def load_gazetteer() -> Gazetteer:
         bodies=tuple(_lines("organ.txt")),
         parties=parties,
         party_names=tuple(names),
+        extra_places=tuple(_lines("platser.txt")),
+        ambiguous_places=frozenset(_lines("tvetydiga_platser.txt")),
+        non_entities=frozenset(_lines("icke_entiteter.txt")),
+        first_names=frozenset(n.lower() for n in _lines("fornamn.txt")),
     )
 
 

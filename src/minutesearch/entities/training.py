@@ -7,8 +7,10 @@ token is left *missing* so the model is not taught that unknown names are not na
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ SEED = 20230324
 SHARED = PROJECT_ROOT.parent / "shared"
 NER_CORPUS_DIR = SHARED / "data" / "swedish-ner-corpus"
 EXTRA_DIR = SHARED / "corpus-extra"
+HELD_OUT = PROJECT_ROOT / "eval" / "ner_heldout_extra.jsonl"
 KEEP = {"PER", "ORG", "LOC"}
 
 # Small and CPU-frugal: a hashed-embedding CNN, no vectors (see models/sv_minutes_ner/README.md).
@@ -117,12 +120,27 @@ def spans_to_biluo(doc: Any, spans: list[tuple[int, int, str]]) -> list[str] | N
     return tags
 
 
+def held_out_files() -> set[str]:
+    """corpus-extra files the held-out evaluation reads: never used for silver labels."""
+    if not HELD_OUT.is_file():
+        return set()
+    rows = (
+        json.loads(line)
+        for line in HELD_OUT.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    return {row["file"] for row in rows}
+
+
 def minutes_lines(extra_dir: Path) -> Iterator[str]:
-    """Non-empty lines of every corpus-extra document (read at training time, never stored)."""
+    """Non-empty lines of the corpus-extra documents (read at training time, never stored)."""
     from ..read import read_document
 
+    skip = held_out_files()
     for path in sorted(extra_dir.rglob("*")):
         if path.suffix.lower() not in (".pdf", ".txt") or path.name == "SOURCES.md":
+            continue
+        if path.relative_to(extra_dir).as_posix() in skip:
             continue
         try:
             text = read_document(path).text
@@ -173,9 +191,9 @@ def build_examples(
         rng.shuffle(candidates)
         for line, spans in candidates[:max_silver]:
             doc = nlp.make_doc(line)
-            tags = spans_to_biluo(doc, spans)
-            if tags is not None:
-                silver.append(Example.from_dict(doc, {"entities": tags}))
+            silver_tags = spans_to_biluo(doc, spans)
+            if silver_tags is not None:
+                silver.append(Example.from_dict(doc, {"entities": silver_tags}))
     return train + silver, dev, len(silver)
 
 
@@ -189,7 +207,7 @@ def train(
     *,
     corpus_dir: Path = NER_CORPUS_DIR,
     extra_dir: Path | None = EXTRA_DIR,
-    epochs: int = 8,
+    epochs: int = 10,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> TrainReport:
     """Train and save the pipeline (ner + gazetteer rulers) to `output`, deterministically."""
@@ -226,8 +244,29 @@ def train(
             "minutesearch": {"seed": SEED, "epochs": epochs, "silver": n_silver},
         }
     )
-    output.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(output)
+    save_pipeline(nlp, output)
     report.seconds = round(time.perf_counter() - t0, 1)
     report.output = str(output)
     return report
+
+
+def refresh_rulers(model_dir: Path = NER_MODEL_DIR) -> None:
+    """Rebuild only the gazetteer rulers of a trained pipeline (after the name lists changed)."""
+    import spacy
+
+    from .ner import replace_rulers
+
+    nlp = spacy.load(model_dir)
+    replace_rulers(nlp)
+    save_pipeline(nlp, model_dir)
+
+
+def save_pipeline(nlp: Any, output: Path) -> None:
+    """Write beside the old pipeline, then swap, so no stale component folder survives."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    nlp.to_disk(tmp)
+    if output.exists():
+        shutil.rmtree(output)
+    tmp.rename(output)

@@ -1,0 +1,249 @@
+"""Person identity: one cluster per real human, from names seen in attendance lists and text.
+
+The recipe: exact match on a normalised name, then near match (same first name, surname within
+a small edit distance, same municipality or body, no party conflict), then name parts (short
+forms from a nickname table; "M. Östlund" through the same document's people). Two names that
+appear side by side in one attendance list are never merged, and nothing is guessed: a name with
+more than one candidate stays unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+PARTY_RE = re.compile(r"\(\s*(S|M|SD|C|V|KD|L|MP|D)\s*\)")
+_TAGS = re.compile(r"<[^>]+>")
+_INITIAL = re.compile(r"^([A-ZÅÄÖÉ])\.?$")
+
+# Swedish short forms -> formal first names (lower case); both directions are checked.
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "peppe": ("pär-robert", "per-robert", "per", "pär"),
+    "pelle": ("per", "pär"),
+    "bosse": ("bo",),
+    "lasse": ("lars",),
+    "janne": ("jan",),
+    "micke": ("mikael", "michael"),
+    "kalle": ("karl", "carl"),
+    "olle": ("olof", "olov"),
+    "nisse": ("nils",),
+    "kicki": ("kristina", "christina"),
+    "lotta": ("charlotte", "charlotta"),
+    "lena": ("helena", "magdalena"),
+    "maggan": ("margareta", "margaretha"),
+    "stina": ("kristina", "christina"),
+    "gugge": ("gustav", "gustaf"),
+    "totte": ("torsten",),
+    "affe": ("alf",),
+    "sigge": ("sigvard", "sigurd"),
+    "jocke": ("joakim", "joachim"),
+    "kenta": ("kent",),
+    "tompa": ("tomas", "thomas"),
+}
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset[str]:
+    """Titles the model sometimes takes into a name ("Ordföranden Jonas Attenius"): data/titlar.txt."""
+    text = resources.files("minutesearch.data").joinpath("titlar.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def clean_name(raw: str) -> str:
+    """'Margareta Winberg (S), ordförande' -> 'Margareta Winberg'."""
+    text = _TAGS.sub("", unicodedata.normalize("NFC", raw))
+    text = PARTY_RE.split(text)[0]
+    text = re.split(r"[,(§\t]| – | - ", text)[0]
+    text = re.sub(r"\s*-\s*", "-", text)  # "Lec - Alsén" / "Lec- Alsén" spacing
+    words = text.replace(".....", " ").split()
+    while len(words) > 1 and words[0].lower().strip(".:") in role_words():
+        words.pop(0)
+    return " ".join(words).strip(" .:;")
+
+
+def name_key(name: str) -> str:
+    """Exact-match key: case, hyphen and spacing variants collapse ("Lec-Alsén" = "Lec Alsén")."""
+    return " ".join(clean_name(name).lower().replace("-", " ").split())
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+# Places and institutions named after people: "Gustav Adolfsskolan", "Anna Lindhs plats".
+_PLACE_SUFFIX = re.compile(
+    r"(skolan|skola|gården|huset|parken|vägen|gatan|torget|platsen|hallen|kyrkan|fonden|stiftelsen"
+    r"|förskolan|centret|centrum|akademin|priset|salen)s?$",
+    re.I,
+)
+
+
+def looks_like_full_name(name: str) -> bool:
+    """Two or more capitalised words, none an initial: 'Maria Östlund', not 'M. Östlund'."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or _PLACE_SUFFIX.search(words[-1]):
+        return False
+    return all(
+        re.match(r"^[A-ZÅÄÖÉÜ][a-zåäöéüøæ]+(-[A-ZÅÄÖÉa-zåäöé][a-zåäöéüøæ]+)*$", w) for w in words
+    )
+
+
+def initial_form(name: str) -> tuple[str, str] | None:
+    """'M. Östlund' -> ('m', 'östlund'); None for anything else."""
+    words = name.replace(".", ". ").split()
+    if len(words) >= 2 and _INITIAL.match(words[0]):
+        return words[0][0].lower(), " ".join(words[1:]).lower().replace("-", " ")
+    return None
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, cut off at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) >= limit:
+            return limit
+        prev = cur
+    return min(prev[-1], limit)
+
+
+@dataclass
+class Observation:
+    """One sighting of a person: in an attendance list, as chair/presenter, or in running text."""
+
+    name: str
+    doc_id: str
+    kind: str = "mention"  # attendee, chair, secretary, adjuster, presenter, mention
+    party: str | None = None
+    org: str | None = None  # normalised municipality/region, when known
+    raw_org: str | None = None
+    title: str | None = None
+    body: str | None = None
+    item_id: str | None = None
+
+
+@dataclass
+class Cluster:
+    """Person: every observation believed to be one real human."""
+
+    key: str
+    obs: list[Observation] = field(default_factory=list)
+
+    first: str = ""  # first name, hyphen kept: 'pär-robert'
+    surname: str = ""  # surname(s), hyphens as spaces: 'lec alsén', 'nyberg finn'
+
+    @classmethod
+    def of(cls, key: str, name: str) -> Cluster:
+        first = clean_name(name).lower().split()[0]
+        return cls(key, [], first, " ".join(key.split()[len(first.split("-")) :]))
+
+    @property
+    def names(self) -> Counter[str]:
+        return Counter(clean_name(o.name) for o in self.obs)
+
+    def values(self, attr: str) -> set[str]:
+        return {v for o in self.obs if (v := getattr(o, attr))}
+
+    def docs_listed(self) -> set[str]:
+        return {o.doc_id for o in self.obs if o.kind == "attendee"}
+
+    @property
+    def display(self) -> str:
+        """The formal, most frequent spelling; attendance-list spellings win ties."""
+        listed = Counter(clean_name(o.name) for o in self.obs if o.kind == "attendee")
+        counts = self.names + listed
+        formal = [n for n in counts if n.split()[0].lower() not in NICKNAMES] or list(counts)
+        return max(formal, key=lambda n: (counts[n], "-" in n, n))
+
+
+def _compatible(a: Cluster, b: Cluster) -> bool:
+    """No conflicting party, and the two never appear as separate entries in one list."""
+    pa, pb = a.values("party"), b.values("party")
+    if pa and pb and not pa & pb:
+        return False
+    return not (a.docs_listed() & b.docs_listed())
+
+
+def _same_place(a: Cluster, b: Cluster) -> bool:
+    oa, ob = a.values("org"), b.values("org")
+    return bool(oa & ob)
+
+
+def _near(a: Cluster, b: Cluster) -> bool:
+    if a.first != b.first or not a.surname or not b.surname:
+        return False
+    limit = 1 if min(len(a.surname), len(b.surname)) < 6 else 2
+    # Accents cost nothing: "César" / "Cesár" are the same spelling typed twice.
+    if edit_distance(ascii_fold(a.surname), ascii_fold(b.surname)) > limit:
+        return False
+    same_body = bool(a.values("body") & b.values("body"))
+    return _same_place(a, b) and (same_body or bool(a.values("party") & b.values("party")))
+
+
+def _nickname(a: Cluster, b: Cluster) -> bool:
+    if a.surname != b.surname or not a.surname or a.first == b.first:
+        return False
+    related = b.first in NICKNAMES.get(a.first, ()) or a.first in NICKNAMES.get(b.first, ())
+    if not related or not _same_place(a, b):
+        return False
+    ta, tb = {t.lower() for t in a.values("title")}, {t.lower() for t in b.values("title")}
+    return not (ta and tb and not ta & tb)
+
+
+def cluster_full_names(observations: list[Observation]) -> list[Cluster]:
+    """Exact, then near, then nickname merges over observations with full names."""
+    by_key: dict[str, Cluster] = {}
+    for o in observations:
+        key = name_key(o.name)
+        if key not in by_key:
+            by_key[key] = Cluster.of(key, o.name)
+        by_key[key].obs.append(o)
+    # "Axel Josefsons yrkande": a genitive is the same name when the base form is known.
+    for key in sorted(by_key):
+        base = by_key.get(key[:-1]) if key.endswith("s") else None
+        if base is not None and by_key[key] is not base:
+            base.obs += by_key.pop(key).obs
+    clusters = sorted({id(c): c for c in by_key.values()}.values(), key=lambda c: c.key)
+    for rule, group in ((_near, "first"), (_nickname, "surname")):
+        # Only clusters sharing a first name (near) or a surname (nickname) can match.
+        buckets: dict[str, list[Cluster]] = {}
+        for c in clusters:
+            buckets.setdefault(getattr(c, group), []).append(c)
+        gone: set[int] = set()
+        for bucket in buckets.values():
+            for i, a in enumerate(bucket):
+                if id(a) in gone:
+                    continue
+                partners = [
+                    b
+                    for b in bucket[i + 1 :]
+                    if id(b) not in gone and rule(a, b) and _compatible(a, b)
+                ]
+                if len(partners) == 1:  # more than one candidate: leave it, never guess
+                    a.obs += partners[0].obs
+                    gone.add(id(partners[0]))
+        clusters = [c for c in clusters if id(c) not in gone]
+    return clusters
+
+
+def resolve_partial(name: str, candidates: list[Cluster]) -> Cluster | None:
+    """A short name ('M. Östlund', 'Östlund', 'Maria') among one document's people, if unique."""
+    init = initial_form(name)
+    key = name_key(name)
+    if init:
+        letter, surname = init
+        hits = [c for c in candidates if c.surname == surname and c.first.startswith(letter)]
+    elif " " not in key:
+        hits = [c for c in candidates if key in (c.surname, c.first, c.key.split()[-1])]
+    else:
+        hits = [c for c in candidates if c.key == key or c.surname == key]
+    unique = {id(c): c for c in hits}
+    return next(iter(unique.values())) if len(unique) == 1 else None

@@ -1,0 +1,101 @@
+"""The gazetteer rulers, the post-hoc filter and the trained model, on sentences from the seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from minutesearch.entities.gazetteer import load_gazetteer
+from minutesearch.entities.ner import doc_spans, load_pipeline, rules_pipeline
+from minutesearch.errors import ModelError
+from minutesearch.locations import NER_MODEL_DIR
+
+
+def _seed_sentence(seeds_dir: Path, fragment: str) -> str:
+    """The whitespace-normalised seed text from `fragment` to the end of its sentence."""
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        at = text.find(fragment)
+        if at >= 0:
+            end = text.find(". ", at + len(fragment))
+            return text[at : end + 1 if end > 0 else None]
+    raise AssertionError(f"{fragment!r} not in the seeds")
+
+
+def _ents(nlp: object, text: str) -> set[tuple[str, str]]:
+    return {(s.text, s.label) for s in doc_spans(nlp(text))}  # type: ignore[operator]
+
+
+def test_gazetteer_has_every_kommun_and_region() -> None:
+    gaz = load_gazetteer()
+    assert len(gaz.kommuner) == 290
+    assert len({place for place, _org, _lan in gaz.kommuner}) == 290
+    assert len(gaz.regioner) == 21
+    assert len({lan for _p, _o, lan in gaz.kommuner}) == 21
+    orgs = {org for _p, org, _l in gaz.kommuner}
+    assert {"Östersunds kommun", "Åre kommun", "Alingsås kommun", "Bergs kommun"} <= orgs
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("Huvudman för RSS rekvirerar", {"RSS", "Kammarkollegiet", "Socialstyrelsen"}),
+        ("Utmaningen är i år att det", {"RSS", "Region Jämtland Härjedalen"}),
+        ("Östersunds kommun blev huvudman", {"Östersunds kommun"}),
+        ("Chefsorganisationen har författat", {"SocSam"}),
+        ("Förslag ges på att skrivelsen", {"SVOM"}),
+        ("närmare bestämt att inrätta", {"Familjehemscentrum", "FHC"}),
+        ("Svar ges att tjejer och kvinnor", {"BUP", "VUP"}),
+    ],
+)
+def test_rules_find_bodies_and_agencies_as_org(
+    seeds_dir: Path, fragment: str, expected: set[str]
+) -> None:
+    sentence = _seed_sentence(seeds_dir, fragment)
+    orgs = {text for text, label in _ents(rules_pipeline(), sentence) if label == "ORG"}
+    assert expected <= orgs, (sentence, orgs)
+
+
+def test_rules_keep_multiword_bodies_whole() -> None:
+    nlp = rules_pipeline()
+    text = "Frågan lyfts till Kommunförbundet Jämtland Härjedalen och Region Jämtland Härjedalen."
+    assert _ents(nlp, text) == {
+        ("Kommunförbundet Jämtland Härjedalen", "ORG"),
+        ("Region Jämtland Härjedalen", "ORG"),
+    }
+
+
+def test_party_letters_and_caps_headings_are_not_entities(seeds_dir: Path) -> None:
+    nlp = rules_pipeline()
+    sentence = _seed_sentence(seeds_dir, "Margareta Winberg (S) yrkar att uppdraget")
+    assert not any(text in {"S", "(S)"} for text, _ in _ents(nlp, sentence))
+    heading = "§ 26 KOMMUNFÖRBUNDET JÄMTLAND HÄRJEDALEN"
+    assert _ents(nlp, heading) == set()
+    # The same body in running text is an ORG; an acronym in running text too.
+    assert ("Kommunförbundet Jämtland Härjedalen", "ORG") in _ents(
+        nlp, "Möte med Kommunförbundet Jämtland Härjedalen."
+    )
+    assert ("SVOM", "ORG") in _ents(nlp, "Frågan lyfts till SVOM i juni.")
+
+
+def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError):
+        load_pipeline(str(tmp_path / "nowhere"))
+
+
+@pytest.mark.slow
+def test_model_loads_from_disk_and_finds_persons(seeds_dir: Path) -> None:
+    assert (NER_MODEL_DIR / "meta.json").is_file(), "run `make models`"
+    nlp = load_pipeline()
+    assert nlp.pipe_names == ["gazetteer_ruler", "ner", "initials_ruler"]
+    sentence = _seed_sentence(seeds_dir, "Jessica Isaksson, Maria Höög och Helena Ivansson")
+    persons = {text for text, label in _ents(nlp, sentence) if label == "PER"}
+    assert {"Jessica Isaksson", "Maria Höög", "Helena Ivansson"} <= persons
+    initials = _seed_sentence(seeds_dir, "M. Östlund bekräftar")
+    assert ("M. Östlund", "PER") in _ents(nlp, initials)
+    assert ("SVOM", "ORG") in _ents(nlp, initials)
+    # The ruler runs before the model, so the model cannot split a known body into places.
+    assert ("Region Jämtland Härjedalen", "ORG") in _ents(
+        nlp, _seed_sentence(seeds_dir, "Utmaningen är i år att det")
+    )
