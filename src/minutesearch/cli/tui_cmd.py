@@ -1,7 +1,34 @@
-"""Commands of this area (to be filled in)."""
+"""`minutesearch tui`: the terminal UI. Textual is imported inside the command so `--help` and
+every other command start without it."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from .common import AppContext, pass_app
+
+
+@click.command()
+@click.option(
+    "--embedder",
+    default=None,
+    help="Embedder for semantic queries (default: the one the index was built with).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "keyword", "semantic"]),
+    default="hybrid",
+    show_default=True,
+    help="Search mode to start in (switch in the app).",
+)
+@pass_app
+def tui(app: AppContext, embedder: str | None, mode: str) -> None:
+    """Open the terminal UI: search as you type, items, persons, decisions, watches."""
+    from ..tui.app import make_app
+    from ..tui.corpus import index_embedder
+
+    settings = app.settings(embedder=embedder or index_embedder(app.index_dir) or "e5-small")
+    make_app(settings, mode=mode).run()
+
+
+COMMANDS: list[click.Command] = [tui]

@@ -4,8 +4,6 @@ an sqlite connection across threads. Library modules that have not landed raise 
 from __future__ import annotations
 
 import importlib
-import json
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -36,7 +34,7 @@ def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
-def _open(settings: Settings) -> Store:
+def open_store(settings: Settings) -> Store:
     return Store.open(settings.index_dir, create=False)
 
 
@@ -44,8 +42,13 @@ def index_ready(settings: Settings) -> bool:
     """True when a store with at least one item exists; the start screen shows otherwise."""
     if not store_path(settings.index_dir).exists():
         return False
-    with _open(settings) as store:
+    with open_store(settings) as store:
         return store.counts()["items"] > 0
+
+
+def counts(settings: Settings) -> dict[str, int]:
+    with open_store(settings) as store:
+        return store.counts()
 
 
 @dataclass
@@ -80,23 +83,37 @@ class Found:
     notes: list[str] = field(default_factory=list)
 
 
-def search(settings: Settings, query: str, mode: str, filters: Filters, limit: int = 50) -> Found:
-    with _open(settings) as store:
+def search(settings: Settings, query: str, mode: str, filters: Filters, limit: int = 20) -> Found:
+    with open_store(settings) as store:
         res = _call(
-            "search", "search", store, settings, query,
-            mode=mode, limit=limit, filters=_search_filters(filters),
+            "search",
+            "search",
+            store,
+            settings,
+            query,
+            mode=mode,
+            limit=limit,
+            filters=_search_filters(filters),
         )
-    return Found([h.to_json() for h in res.hits], res.total, res.elapsed_ms, res.mode, res.fallback_or)
+    return Found(
+        [h.to_json() for h in res.hits], res.total, res.elapsed_ms, res.mode, res.fallback_or
+    )
 
 
 def item(settings: Settings, item_id: str) -> dict[str, Any]:
     """The item's JSON plus `linked`: attachments and extracts that belong to it."""
-    with _open(settings) as store:
+    with open_store(settings) as store:
         data = store.item_json(store.item_row(item_id))
         linked = [
-            {"kind": "attachment", "id": r["id"], "title": r["title"] or r["source"], "source": r["source"]}
+            {
+                "kind": "attachment",
+                "id": r["id"],
+                "title": r["title"] or r["source"],
+                "source": r["source"],
+            }
             for r in store.conn.execute(
-                "SELECT id, title, source FROM documents WHERE linked_item_id = ? ORDER BY id", (item_id,)
+                "SELECT id, title, source FROM documents WHERE linked_item_id = ? ORDER BY id",
+                (item_id,),
             )
         ]
         linked += [
@@ -108,102 +125,73 @@ def item(settings: Settings, item_id: str) -> dict[str, Any]:
             )
         ]
         if data["canonical_id"]:
-            linked.append({"kind": "protocol", "id": data["canonical_id"], "title": "Protokollet", "source": ""})
+            linked.append(
+                {
+                    "kind": "protocol",
+                    "id": data["canonical_id"],
+                    "title": "Protokollet",
+                    "source": "",
+                }
+            )
     data["linked"] = linked
     return data
 
 
 def related(settings: Settings, item_id: str) -> list[dict[str, Any]]:
-    with _open(settings) as store:
+    with open_store(settings) as store:
         hits = _call("search", "related", store, settings, item_id, limit=10)
     return [h.to_json() for h in hits]
 
 
 def person(settings: Settings, name_or_id: str) -> dict[str, Any]:
-    with _open(settings) as store:
+    with open_store(settings) as store:
         return dict(_call("entities.persons", "person_detail", store, name_or_id))
 
 
-def persons(settings: Settings) -> list[dict[str, Any]]:
-    with _open(settings) as store:
-        return list(_call("entities.persons", "list_persons", store))
-
-
 def timeline(settings: Settings, query_or_item_id: str) -> list[dict[str, Any]]:
-    with _open(settings) as store:
+    with open_store(settings) as store:
         return list(_call("analysis.threads", "trace", store, settings, query_or_item_id))
 
 
 def decisions(settings: Settings, query: str | None, filters: Filters) -> list[dict[str, Any]]:
-    with _open(settings) as store:
+    with open_store(settings) as store:
         rows = _call(
-            "analysis.decisions", "find_decisions", store, settings, query or None,
+            "analysis.decisions",
+            "find_decisions",
+            store,
+            settings,
+            query or None,
             filters=_search_filters(filters),
         )
     return sorted(rows, key=lambda d: (d.get("date") or "", d.get("section") or 0), reverse=True)
 
 
-def filter_choices(settings: Settings) -> dict[str, list[tuple[str, str]]]:
-    """(label, value) pairs for the filter panel's selects, from what the store holds."""
-    with _open(settings) as store:
-        bodies = sorted(
-            {
-                ((r["body"] or r["body_short"]), r["body_short"])
-                for r in store.conn.execute("SELECT DISTINCT body, body_short FROM documents")
-                if r["body"] or r["body_short"]
-            },
-            key=lambda b: b[0].lower(),
-        )
-        parties = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT DISTINCT party FROM attendees WHERE party IS NOT NULL ORDER BY party"
-            )
-        ]
-        kinds = [r[0] for r in store.conn.execute("SELECT DISTINCT kind FROM documents ORDER BY kind")]
-        topics = [r[0] for r in store.conn.execute("SELECT label FROM topics ORDER BY label")]
-    return {
-        "body": [(f"{full} ({short})" if short and short != full else full, full) for full, short in bodies],
-        "party": [(p, p) for p in parties],
-        "kind": [(KINDS.get(k, k), k) for k in kinds],
-        "topic": [(t, t) for t in topics],
-    }
-
-
-def overview(settings: Settings) -> dict[str, Any]:
-    """Counts, meetings per body and month, the largest topics and most present persons."""
-    with _open(settings) as store:
-        counts = store.counts()
-        per_body: dict[str, Counter[str]] = defaultdict(Counter)
-        months: set[str] = set()
-        for r in store.document_rows(kind="protocol"):
-            month = (r["date"] or "")[:7]
-            if month:
-                per_body[r["body_short"] or r["body"] or "?"][month] += 1
-                months.add(month)
-        topics = [
-            (r["label"], r["n"], json.loads(r["terms"]))
-            for r in store.conn.execute(
-                "SELECT t.label, t.terms, count(it.item_id) AS n FROM topics t"
-                " LEFT JOIN item_topics it ON it.topic_id = t.id GROUP BY t.id ORDER BY n DESC LIMIT 8"
-            )
-        ]
-        people = [
-            (r["name"], r["party"], r["n"])
-            for r in store.conn.execute(
-                "SELECT name, party, count(DISTINCT doc_id) AS n FROM attendees WHERE present = 1"
-                " GROUP BY name ORDER BY n DESC, name LIMIT 8"
-            )
-        ]
-    return {
-        "counts": counts,
-        "months": sorted(months),
-        "per_body": {b: dict(c) for b, c in sorted(per_body.items())},
-        "topics": topics,
-        "people": people,
-    }
-
-
 def watches(settings: Settings) -> list[dict[str, Any]]:
-    with _open(settings) as store:
-        return list(_call("analysis.watches", "check_watches", store, settings))
+    """Every watch with its count of new items (nothing is marked seen)."""
+    with open_store(settings) as store:
+        rows = _call("analysis.watches", "list_watches", store, settings)
+    return [{**r, "_item": False} for r in rows]
+
+
+def check_watch(settings: Settings, watch_id: int) -> list[dict[str, Any]]:
+    """The watch's new items, which from now on count as seen."""
+    with open_store(settings) as store:
+        found = _call("analysis.watches", "check_watches", store, settings, watch_id=watch_id)
+    return list(found[0]["items"]) if found else []
+
+
+def warm_embedder(settings: Settings) -> None:
+    """Load the query embedder now (seconds for a real model) so the first search is quick."""
+    _call("index.embedders", "get_embedder", settings.embedder)
+
+
+def add_watch(settings: Settings, query: str, filters: Filters, mode: str) -> int:
+    with open_store(settings) as store:
+        return int(
+            _call("analysis.watches", "add_watch", store, query, filters.active() or None, mode)
+        )
+
+
+def remove_watch(settings: Settings, watch_id: int) -> None:
+    with open_store(settings) as store:
+        _call("analysis.watches", "remove_watch", store, watch_id)
