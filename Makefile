@@ -43,7 +43,7 @@ eval-ner: $(STAMP)
 	$(BIN)/python scripts/eval_ner.py
 
 eval-search: $(STAMP)
-	$(BIN)/python scripts/eval_search.py
+	nice -n 10 $(BIN)/python scripts/eval_search.py
 
 models: $(STAMP)
 	nice -n 10 $(BIN)/python scripts/train_ner.py

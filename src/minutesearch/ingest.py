@@ -197,6 +197,9 @@ def _rebuild(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=target.parent))
     try:
+        cache = target / "embeddings.sqlite"
+        if cache.is_file():  # starting over must not mean embedding every unchanged text again
+            shutil.copy2(cache, tmp / "embeddings.sqlite")
         fresh = Settings(**{**settings.__dict__, "index_dir": tmp})
         report = ingest(paths, fresh, progress=progress, stages=stages)
         if store_path(target).exists():

@@ -27,6 +27,13 @@ class AppContext:
         return index_dir(self.index_override)
 
     def settings(self, **kw: Any) -> Settings:
+        """Settings for this index; without an explicit embedder, the one the index was built with."""
+        if "embedder" not in kw:
+            from ..index.semantic import semantic_backend
+
+            backend = semantic_backend(self.index_dir)
+            if backend:
+                kw["embedder"] = backend
         return Settings(index_dir=self.index_dir, **kw)
 
     def store(self) -> Any:

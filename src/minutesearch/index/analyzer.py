@@ -1,29 +1,37 @@
-"""The Swedish text analyzer for the keyword index (what Elasticsearch's `swedish` analyzer does).
+"""Swedish text analysis: the keyword index's analyzer, the query language and snippets.
+
+The analyzer does what Elasticsearch's `swedish` analyzer does.
 
 Tokenize on letters and digits (å/ä/ö/é are letters), lowercase, drop the Lucene/Snowball Swedish
 stop words, then stem with Snowball Swedish. Snowball leaves the definite singular (-et, -an) and a
-doubled final consonant in place, so "familjehemmet" and "familjehem" would not meet; a small
-extra step strips those. Bump ANALYZER_VERSION whenever the output changes: the index stamp
+doubled final consonant in place, so "familjehemmet" and "familjehem" (or "psykiatrin" and
+"psykiatri") would not meet; a small extra step strips those. Bump ANALYZER_VERSION whenever the output changes: the index stamp
 records it and a mismatch asks for `ingest --rebuild`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from ..errors import QueryError
 
 ANALYZER_VERSION = 1
 
 # Letters (any script, so å/ä/ö/é survive) and digits; "2023/123" splits into 2023 and 123.
 TOKEN_PATTERN = r"[^\W_]+"
 _DOUBLE_END = re.compile(r"([bdfgklmnprstv])\1$")
+_VOWEL_N = re.compile(r"[aeiouyåäö]n$")
 
 
 def _post_stem(stem: str) -> str:
-    """Strip what Snowball keeps: definite -et/-an, then a doubled final consonant."""
+    """Strip what Snowball keeps: definite -et/-an/-n, then a doubled final consonant."""
     if len(stem) >= 7 and stem.endswith(("et", "an")):
         stem = stem[:-2]
+    elif len(stem) >= 6 and _VOWEL_N.search(stem):
+        stem = stem[:-1]
     if len(stem) >= 5 and _DOUBLE_END.search(stem):
         stem = stem[:-1]
     return stem
@@ -62,11 +70,185 @@ def swedish_analyzer() -> Any:
     )
 
 
+@lru_cache(maxsize=1)
+def _shared_analyzer() -> Any:
+    return swedish_analyzer()
+
+
 def analyze(text: str) -> list[str]:
-    """The terms the analyzer makes of a text (for tests and snippet matching)."""
-    return [t.text for t in swedish_analyzer()(text)]
+    """The terms the analyzer makes of a text (query words, tests)."""
+    return [t.text for t in _shared_analyzer()(text)]
 
 
 def normalize_dnr(dnr: str) -> str:
     """A diarienummer as one comparable key: 'KS 2023/123' -> 'ks2023123', 'SLK-2024-00062' -> 'slk202400062'."""
     return re.sub(r"[^0-9a-zåäö]", "", dnr.lower())
+
+
+# -- the query language ----------------------------------------------------------------------
+
+# Diarienummer as written in minutes: "KS 2023/123", "SLK-2024-00062", "2026.016 KS", "SOU 2025:99".
+DNR_PATTERN = re.compile(
+    r"\b(?:[A-ZÅÄÖ]{2,8}[ -]?\d{4}[/:.-]\d{1,5}|\d{4}\.\d{2,5}(?: ?[A-ZÅÄÖ]{2,8}\b)?|\d{2,4}/\d{2,4})"
+)
+_SECTION = re.compile(r"§\s*(\d{1,4})\b")
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+@dataclass
+class Clause:
+    """One required or excluded part of a query: a word, a phrase or a prefix (already stemmed)."""
+
+    stems: list[str]
+    prefix: str | None = None
+    raw: str = ""
+
+    @property
+    def is_phrase(self) -> bool:
+        """More than one stem: the words must stand together, in order."""
+        return len(self.stems) > 1
+
+
+@dataclass
+class ParsedQuery:
+    """A query split into required clauses, exclusions, diarienummer and § numbers."""
+
+    must: list[Clause] = field(default_factory=list)
+    exclude: list[Clause] = field(default_factory=list)
+    dnrs: list[tuple[str, list[str]]] = field(default_factory=list)  # (normalised key, stems)
+    sections: list[str] = field(default_factory=list)
+    plain: str = ""  # the words without operators, for the embedder
+
+    def match_stems(self) -> set[str]:
+        """The stems a snippet should highlight."""
+        out = {s for c in self.must for s in c.stems}
+        return out | {s for _, stems in self.dnrs for s in stems}
+
+    def match_prefixes(self) -> list[str]:
+        """The prefixes (of `word*`) a snippet should highlight."""
+        return [c.prefix for c in self.must if c.prefix]
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse words (AND), "phrases", -exclusions, prefix*, diarienummer and § N; QueryError if empty."""
+    if not text or not text.strip():
+        raise QueryError("Skriv något att söka efter.")
+    if text.count('"') % 2:
+        raise QueryError(
+            'Ett citattecken saknar sin avslutning: skriv "exakt fras" med två citattecken.'
+        )
+    q = ParsedQuery()
+    rest = text
+    for m in DNR_PATTERN.finditer(text):
+        q.dnrs.append((normalize_dnr(m.group(0)), analyze(m.group(0))))
+        rest = rest.replace(m.group(0), " ")
+    for m in _SECTION.finditer(rest):
+        q.sections.append(m.group(1))
+    rest = _SECTION.sub(" ", rest)
+    plain: list[str] = [m.group(0) for m in DNR_PATTERN.finditer(text)]
+    for m in _TOKEN.finditer(rest):
+        negated, phrase, word = bool(m.group(1)), m.group(2), m.group(3)
+        if phrase is None:
+            negated = word.startswith("-") and len(word) > 1
+            word = word.lstrip("-") if negated else word
+        clause = _clause(phrase if phrase is not None else word, is_phrase=phrase is not None)
+        if clause is None:
+            continue
+        (q.exclude if negated else q.must).append(clause)
+        if not negated:
+            plain.append(clause.raw)
+    if not q.must and not q.dnrs and not q.sections:
+        if q.exclude:
+            raise QueryError(
+                "Ange minst ett ord att söka efter, inte bara ord att utesluta (-ord)."
+            )
+        raise QueryError(
+            f"Sökfrågan {text.strip()!r} innehåller inga sökbara ord (bara stoppord eller tecken)."
+        )
+    q.plain = " ".join(plain) or text.strip()
+    return q
+
+
+def _clause(token: str, *, is_phrase: bool) -> Clause | None:
+    if not is_phrase and token.endswith("*"):
+        core = re.sub(r"[\W_]", "", token.lower())
+        if len(core) < 2:
+            raise QueryError(f"Prefixet {token!r} är för kort: skriv minst två bokstäver före *.")
+        return Clause(stems=[], prefix=core, raw=core)
+    stems = analyze(token)
+    if not stems:
+        return None
+    return Clause(stems=stems, raw=token.strip())
+
+
+FIELD_BOOSTS = (("title", 3.0), ("decision", 1.5), ("text", 1.0), ("persons", 1.0))
+
+
+def whoosh_query(q: ParsedQuery, *, conjunctive: bool) -> Any:
+    """The Whoosh query for a parsed query: AND (or OR) of clauses over the boosted fields."""
+    from whoosh import query as wq
+
+    def fields(clause_stems: list[str], prefix: str | None) -> Any:
+        parts = []
+        for name, boost in FIELD_BOOSTS:
+            if prefix:
+                parts.append(wq.Prefix(name, prefix, boost=boost))
+            elif len(clause_stems) == 1:
+                parts.append(wq.Term(name, clause_stems[0], boost=boost))
+            else:
+                parts.append(wq.Phrase(name, clause_stems, boost=boost))
+        return wq.Or(parts)
+
+    groups = [fields(c.stems, c.prefix) for c in q.must]
+    for key, stems in q.dnrs:
+        alts = [wq.Term("dnr", key, boost=5.0)]
+        if stems:
+            alts.append(wq.Phrase("text", stems) if len(stems) > 1 else wq.Term("text", stems[0]))
+        groups.append(wq.Or(alts))
+    groups += [wq.Term("section", s, boost=0.5) for s in q.sections]
+    combined = wq.And(groups) if conjunctive else wq.Or(groups)
+    if q.exclude:
+        combined = wq.AndNot(combined, wq.Or([fields(c.stems, c.prefix) for c in q.exclude]))
+    return combined
+
+
+# -- snippets --------------------------------------------------------------------------------
+
+SNIPPET_WORDS = 32
+
+
+def snippet(text: str, stems: set[str], prefixes: list[str]) -> tuple[str, list[list[int]]]:
+    """The best window of the text for these query terms, and the spans of matched words in it."""
+    flat = " ".join(text.split())
+    tokens = list(re.finditer(TOKEN_PATTERN, flat))
+    if not tokens:
+        return flat[:240], []
+    hits = [_matches(t.group(0).lower(), stems, prefixes) for t in tokens]
+    best, best_score = 0, (-1, -1)
+    for start in range(0, max(1, len(tokens) - SNIPPET_WORDS + 1), 4):
+        window = range(start, min(len(tokens), start + SNIPPET_WORDS))
+        distinct = {hits[i] for i in window if hits[i]}
+        score = (len(distinct), sum(1 for i in window if hits[i]))
+        if score > best_score:
+            best, best_score = start, score
+    end_tok = min(len(tokens), best + SNIPPET_WORDS) - 1
+    begin = 0 if best == 0 else tokens[best].start()
+    end = len(flat) if end_tok == len(tokens) - 1 else tokens[end_tok].end()
+    lead = "" if begin == 0 else "…"
+    out = lead + flat[begin:end] + ("" if end == len(flat) else " …")
+    shift = len(lead) - begin
+    spans = [
+        [t.start() + shift, t.end() + shift]
+        for i, t in enumerate(tokens[best : end_tok + 1], start=best)
+        if hits[i]
+    ]
+    return out, spans
+
+
+def _matches(word: str, stems: set[str], prefixes: list[str]) -> str | None:
+    if any(word.startswith(p) for p in prefixes):
+        return word
+    if word in stop_words():
+        return None
+    stem = stem_word(word)
+    return stem if stem in stems else None

@@ -30,9 +30,13 @@ class Embedder(Protocol):
     name: str
     dim: int
 
-    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """One normalised float32 row per passage."""
+        ...
 
-    def embed_query(self, text: str) -> np.ndarray: ...
+    def embed_query(self, text: str) -> np.ndarray:
+        """The normalised float32 vector of a search query."""
+        ...
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -109,8 +113,9 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:  # torch/transformers raise many kinds; all mean "cannot load"
             raise ModelError(f"Modellen i {path} kunde inte laddas: {exc}") from exc
-        getdim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        getdim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dim = getdim()
         if not dim:
@@ -120,7 +125,11 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = self._model.encode(
-            texts, batch_size=16, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+            texts,
+            batch_size=16,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
         )
         return _normalise(np.asarray(out).reshape(len(texts), self.dim))
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +20,19 @@ from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
 from ..stages import StageContext
 from ..store import Store
-from .analyzer import ANALYZER_VERSION, normalize_dnr, swedish_analyzer
+from .analyzer import (
+    ANALYZER_VERSION,
+    DNR_PATTERN,
+    ParsedQuery,
+    analyze,
+    normalize_dnr,
+    swedish_analyzer,
+    whoosh_query,
+)
 
 FORMAT_VERSION = 1
 STAMP = "stamp.json"
 REBUILD_HINT = "Bygg om med `minutesearch ingest --rebuild`."
-
-# Diarienummer as written in minutes: "KS 2023/123", "SLK-2024-00062", "2026.016 KS", "SOU 2025:99".
-DNR_PATTERN = re.compile(
-    r"\b(?:[A-ZÅÄÖ]{2,8}[ -]?\d{4}[/:.-]\d{1,5}|\d{4}\.\d{2,5}(?: ?[A-ZÅÄÖ]{2,8}\b)?|\d{2,4}/\d{2,4})"
-)
 
 
 def schema() -> Any:
@@ -89,7 +91,16 @@ def read_stamp(folder: Path) -> dict[str, Any] | None:
 
 
 def write_stamp(folder: Path, stamp: dict[str, Any]) -> None:
+    """Write an index folder's stamp.json."""
     (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def fresh_temp_dir(idx_dir: Path, prefix: str) -> Path:
+    """A new temp folder inside idx_dir; folders left by an interrupted build are removed first."""
+    idx_dir.mkdir(parents=True, exist_ok=True)
+    for stale in idx_dir.glob(f"{prefix}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=idx_dir))
 
 
 def swap_into_place(tmp: Path, target: Path) -> None:
@@ -104,6 +115,7 @@ def swap_into_place(tmp: Path, target: Path) -> None:
 
 
 def fulltext_stamp() -> dict[str, Any]:
+    """What a keyword index of this program must carry in its stamp."""
     return {"format": FORMAT_VERSION, "analyzer": ANALYZER_VERSION, "backend": "whoosh"}
 
 
@@ -157,9 +169,8 @@ def build_fulltext(ctx: StageContext) -> None:
     from whoosh.index import create_in
 
     target = fulltext_dir(ctx.index_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
     docs = _item_docs(ctx.store)
-    tmp = Path(tempfile.mkdtemp(prefix=".fulltext-", dir=ctx.index_dir))
+    tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
         ix = create_in(str(tmp), schema())
         writer = ix.writer()
@@ -169,7 +180,9 @@ def build_fulltext(ctx: StageContext) -> None:
                 ctx.progress("fulltext", n, len(docs))
         writer.commit()
         ix.close()
-        write_stamp(tmp, {**fulltext_stamp(), "items": len(docs), "digest": items_digest(ctx.store)})
+        write_stamp(
+            tmp, {**fulltext_stamp(), "items": len(docs), "digest": items_digest(ctx.store)}
+        )
         swap_into_place(tmp, target)
         ctx.progress("fulltext", len(docs), len(docs))
     finally:
@@ -200,6 +213,15 @@ class OpenIndex:
     docnum: dict[str, int]
     stored: list[dict[str, Any]]
     mtime: tuple[int, int]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(
+        self, query: Any, limit: int | None, flt: set[int] | None = None
+    ) -> list[tuple[str, float]]:
+        """(item id, score) best first; one search at a time (a Whoosh searcher is not thread-safe)."""
+        with self.lock:
+            results = self.searcher.search(query, limit=limit, filter=flt)
+            return [(self.stored[h.docnum]["id"], float(h.score)) for h in results]
 
 
 _CACHE: dict[str, OpenIndex] = {}
@@ -232,7 +254,9 @@ def open_fulltext(idx_dir: Path) -> OpenIndex:
         try:
             ix = open_dir(str(folder))
         except (EmptyIndexError, OSError) as exc:
-            raise IndexMismatchError(f"Sökindexet i {folder} går inte att öppna. {REBUILD_HINT}") from exc
+            raise IndexMismatchError(
+                f"Sökindexet i {folder} går inte att öppna. {REBUILD_HINT}"
+            ) from exc
         searcher = ix.searcher()
         stored: list[dict[str, Any]] = [{} for _ in range(searcher.doc_count_all())]
         docnum: dict[str, int] = {}
@@ -246,3 +270,45 @@ def open_fulltext(idx_dir: Path) -> OpenIndex:
             cached.searcher.close()
         _CACHE[key] = opened
         return opened
+
+
+# -- querying --------------------------------------------------------------------------------
+
+
+def keyword_candidates(
+    idx_dir: Path, q: ParsedQuery, allowed: set[str] | None, depth: int
+) -> tuple[list[tuple[str, float]], bool]:
+    """Ranked (item id, BM25F score) and whether the AND query fell back to OR."""
+    ix = open_fulltext(idx_dir)
+    flt = None if allowed is None else {ix.docnum[i] for i in allowed if i in ix.docnum}
+    hits = ix.run(whoosh_query(q, conjunctive=True), depth, flt)
+    if hits or len(q.must) + len(q.dnrs) + len(q.sections) < 2:
+        return hits, False
+    hits = ix.run(whoosh_query(q, conjunctive=False), depth, flt)
+    return hits, bool(hits)
+
+
+def excluded_ids(idx_dir: Path, q: ParsedQuery) -> set[str]:
+    """Items matching a -word, so semantic results honour exclusions too."""
+    if not q.exclude:
+        return set()
+    ix = open_fulltext(idx_dir)
+    neg = ParsedQuery(must=q.exclude)
+    return {item_id for item_id, _ in ix.run(whoosh_query(neg, conjunctive=False), None)}
+
+
+def more_like_this(idx_dir: Path, text: str, terms: int = 20) -> list[tuple[str, float]]:
+    """Keyword fallback for `related`: OR of the item's most distinctive stems (tf·idf)."""
+    from whoosh import query as wq
+
+    ix = open_fulltext(idx_dir)
+    counts: dict[str, int] = {}
+    for stem in analyze(text):
+        if len(stem) > 2 and not stem.isdigit():
+            counts[stem] = counts.get(stem, 0) + 1
+    with ix.lock:
+        idf = {s: ix.searcher.idf("text", s) for s in counts}
+    weighted = sorted(counts, key=lambda s: -counts[s] * idf[s])[:terms]
+    if not weighted:
+        return []
+    return ix.run(wq.Or([wq.Term("text", s) for s in weighted]), 200)

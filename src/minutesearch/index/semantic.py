@@ -1,9 +1,296 @@
-"""PLACEHOLDER stage: replaced by the real implementation."""
+"""The semantic index: window vectors of every §-item; stage `build_semantic(ctx)`.
+
+Long items are split into overlapping windows of WINDOW_WORDS words (each prefixed with the item
+title, so a window knows what matter it belongs to). At query time an item scores the *maximum*
+similarity over its windows: one matching passage is enough, and a long item is not diluted.
+Vectors are cached by sha256(model, window text) in `embeddings.sqlite` beside the index folders,
+so a re-ingest only embeds windows it has never seen.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Settings
+from ..errors import IndexMismatchError
+from ..locations import vectors_dir
 from ..stages import StageContext
+from ..store import Store
+from .analyzer import ParsedQuery
+from .embedders import DISABLED, Embedder, get_embedder
+from .fulltext import (
+    REBUILD_HINT,
+    excluded_ids,
+    fresh_temp_dir,
+    items_digest,
+    read_stamp,
+    swap_into_place,
+    write_stamp,
+)
+
+FORMAT_VERSION = 1
+WINDOW_WORDS = 160
+WINDOW_OVERLAP = 40
+BATCH = 16
+CACHE_FILE = "embeddings.sqlite"
+
+
+def windows(title: str, text: str) -> list[str]:
+    """The passages embedded for one item: title + overlapping word windows of its text."""
+    words = text.split()
+    if len(words) <= WINDOW_WORDS + WINDOW_OVERLAP:
+        return [f"{title}\n{' '.join(words)}".strip()]
+    step = WINDOW_WORDS - WINDOW_OVERLAP
+    out = []
+    for start in range(0, len(words) - WINDOW_OVERLAP, step):
+        out.append(f"{title}\n{' '.join(words[start : start + WINDOW_WORDS])}")
+    return out
+
+
+def _cache_key(model: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """sha256(model, text) -> vector, in SQLite; survives incremental re-ingests."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, timeout=30)
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, dim INT, vec BLOB)"
+        )
+
+    def get_many(self, keys: list[str], dim: int) -> dict[str, np.ndarray]:
+        """The cached vectors of these keys (those of another dimension are ignored)."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, d, blob in self.conn.execute(
+                f"SELECT key, dim, vec FROM emb WHERE key IN ({marks})", chunk
+            ):
+                if d == dim:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, rows: list[tuple[str, np.ndarray]]) -> None:
+        """Store vectors, one transaction per batch."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO emb VALUES (?,?,?)",
+                [(k, int(v.shape[0]), v.astype(np.float32).tobytes()) for k, v in rows],
+            )
+
+    def close(self) -> None:
+        """Close the cache database."""
+        self.conn.close()
+
+
+def semantic_stamp(embedder: Embedder | None, spec: str) -> dict[str, Any]:
+    """The stamp of a vector index: format, backend spec, model and dimension."""
+    if embedder is None:
+        return {"format": FORMAT_VERSION, "backend": DISABLED, "model": None, "dim": 0}
+    return {
+        "format": FORMAT_VERSION,
+        "backend": spec,
+        "model": getattr(embedder, "model", embedder.name),
+        "dim": embedder.dim,
+        "window_words": WINDOW_WORDS,
+        "max_over_windows": True,
+    }
+
+
+def _item_windows(store: Store) -> tuple[list[str], list[int], list[str]]:
+    ids: list[str] = []
+    starts: list[int] = []
+    texts: list[str] = []
+    for r in store.conn.execute("SELECT id, title, text FROM items ORDER BY id"):
+        ids.append(r["id"])
+        starts.append(len(texts))
+        texts += windows(r["title"] or "", r["text"] or "")
+    return ids, starts, texts
 
 
 def build_semantic(ctx: StageContext) -> None:
-    return None
+    """Stage: embed every item window (cached by content hash) and swap the vectors into place."""
+    spec = ctx.settings.embedder
+    target = vectors_dir(ctx.index_dir)
+    tmp = fresh_temp_dir(ctx.index_dir, ".vectors-")
+    try:
+        if spec == DISABLED:
+            write_stamp(tmp, semantic_stamp(None, spec))
+        else:
+            embedder = get_embedder(spec)
+            ids, starts, texts = _item_windows(ctx.store)
+            matrix = _embed_all(ctx, embedder, texts)
+            np.save(tmp / "vectors.npy", matrix)
+            (tmp / "items.json").write_text(
+                json.dumps({"ids": ids, "starts": starts}), encoding="utf-8"
+            )
+            write_stamp(
+                tmp,
+                {
+                    **semantic_stamp(embedder, spec),
+                    "items": len(ids),
+                    "windows": len(texts),
+                    "digest": items_digest(ctx.store),
+                },
+            )
+        swap_into_place(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _embed_all(ctx: StageContext, embedder: Embedder, texts: list[str]) -> np.ndarray:
+    model = str(getattr(embedder, "model", embedder.name))
+    keys = [_cache_key(model, t) for t in texts]
+    cache = EmbeddingCache(ctx.index_dir / CACHE_FILE)
+    try:
+        known = cache.get_many(keys, embedder.dim)
+        todo = sorted({k: i for i, k in enumerate(keys) if k not in known}.values())
+        for done in range(0, len(todo), BATCH):
+            ctx.progress("semantic", done, len(todo))
+            batch = todo[done : done + BATCH]
+            vecs = embedder.embed_passages([texts[i] for i in batch])
+            rows = [(keys[i], vecs[n]) for n, i in enumerate(batch)]
+            cache.put_many(rows)
+            known.update(rows)
+        ctx.progress("semantic", len(todo), len(todo))
+    finally:
+        cache.close()
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def _is_current(ctx: StageContext) -> bool:
+    stamp = read_stamp(vectors_dir(ctx.index_dir))
+    if not stamp or stamp.get("format") != FORMAT_VERSION:
+        return False
+    if stamp.get("backend") != ctx.settings.embedder:
+        return False
+    return ctx.settings.embedder == DISABLED or stamp.get("digest") == items_digest(ctx.store)
+
+
+build_semantic.is_current = _is_current  # type: ignore[attr-defined]
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class VectorIndex:
+    """Window vectors, the item each window belongs to, and the embedder that made them."""
+
+    stamp: dict[str, Any]
+    ids: list[str]
+    starts: np.ndarray
+    matrix: np.ndarray
+    mtime: tuple[int, int]
+    _means: np.ndarray | None = None
+
+    def item_scores(self, query_vec: np.ndarray) -> np.ndarray:
+        """Per item: the best similarity of any of its windows to the query."""
+        if not self.ids:
+            return np.zeros(0, dtype=np.float32)
+        sims = self.matrix @ query_vec.astype(np.float32)
+        return np.asarray(np.maximum.reduceat(sims, self.starts), dtype=np.float32)
+
+    def item_means(self) -> np.ndarray:
+        """One normalised vector per item (mean of its windows), for item-to-item similarity."""
+        if self._means is None:
+            sums = np.add.reduceat(self.matrix, self.starts, axis=0) if self.ids else self.matrix
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self._means = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+        return self._means
+
+
+_CACHE: dict[str, VectorIndex] = {}
+_LOCK = threading.Lock()
+_EMBED_LOCK = threading.Lock()
+
+
+def semantic_backend(idx_dir: Path) -> str | None:
+    """The embedder the vectors in idx_dir were built with (`none` when disabled), or None."""
+    stamp = read_stamp(vectors_dir(idx_dir))
+    return None if stamp is None else str(stamp.get("backend"))
+
+
+def open_vectors(settings: Settings) -> VectorIndex | None:
+    """The vector index for settings (None when semantic search is off or was never built)."""
+    folder = vectors_dir(settings.index_dir)
+    stamp = read_stamp(folder)
+    if stamp is None:
+        return None
+    if stamp.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(f"Vektorindexet i {folder} har ett annat format. {REBUILD_HINT}")
+    if stamp.get("backend") == DISABLED or settings.embedder == DISABLED:
+        return None
+    if stamp.get("backend") != settings.embedder:
+        raise IndexMismatchError(
+            f"Vektorindexet byggdes med embedder {stamp.get('backend')!r} men sökningen använder"
+            f" {settings.embedder!r}. Använd samma embedder eller {REBUILD_HINT[0].lower()}{REBUILD_HINT[1:]}"
+        )
+    st = os.stat(folder / "stamp.json")
+    mtime = (st.st_mtime_ns, st.st_ino)
+    with _LOCK:
+        cached = _CACHE.get(str(folder))
+        if cached is not None and cached.mtime == mtime:
+            return cached
+        try:
+            matrix = np.load(folder / "vectors.npy")
+            meta = json.loads((folder / "items.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexMismatchError(f"Vektorindexet i {folder} är skadat. {REBUILD_HINT}") from exc
+        if matrix.ndim != 2 or (len(matrix) and matrix.shape[1] != stamp.get("dim")):
+            raise IndexMismatchError(f"Vektorindexet i {folder} har fel dimension. {REBUILD_HINT}")
+        vi = VectorIndex(
+            stamp, list(meta["ids"]), np.asarray(meta["starts"], dtype=np.int64), matrix, mtime
+        )
+        _CACHE[str(folder)] = vi
+        return vi
+
+
+def query_embedder(vi: VectorIndex) -> Embedder:
+    """The embedder for queries against vi; refuses one whose model or dimension has changed."""
+    embedder = get_embedder(str(vi.stamp["backend"]))
+    model = getattr(embedder, "model", embedder.name)
+    if embedder.dim != vi.stamp.get("dim") or model != vi.stamp.get("model"):
+        raise IndexMismatchError(
+            f"Vektorindexet byggdes med {vi.stamp.get('model')} ({vi.stamp.get('dim')} dim), nu"
+            f" laddas {model} ({embedder.dim} dim). {REBUILD_HINT}"
+        )
+    return embedder
+
+
+def semantic_candidates(
+    settings: Settings, q: ParsedQuery, allowed: set[str] | None, depth: int
+) -> list[tuple[str, float]] | None:
+    """Ranked (item id, cosine) by best window, or None when the index has no vectors."""
+    vi = open_vectors(settings)
+    if vi is None:
+        return None
+    embedder = query_embedder(vi)
+    with _EMBED_LOCK:  # the C engine and torch models are not safe to call from two threads
+        query_vec = embedder.embed_query(q.plain)
+    scores = vi.item_scores(query_vec)
+    excluded = excluded_ids(settings.index_dir, q)
+    ranked = []
+    for n in np.argsort(-scores, kind="stable"):
+        item_id = vi.ids[int(n)]
+        if (allowed is None or item_id in allowed) and item_id not in excluded:
+            ranked.append((item_id, float(scores[n])))
+            if len(ranked) >= depth:
+                break
+    return ranked

@@ -1,0 +1,291 @@
+"""Keyword, semantic and hybrid search over §-items, with filters, snippets and `related`.
+
+Hybrid (the default) fuses the keyword and semantic candidate lists with Reciprocal Rank Fusion:
+score(item) = sum over lists of w / (60 + rank), rank starting at 1 (k = 60, Cormack et al. 2009).
+w is 1, except for a keyword list that only matched after falling back from AND to OR: that is weak
+evidence, so it gets w = 0.3 (eval: paraphrases rose from 0.718 to 0.744 nDCG@10). A query made only
+of diarienummer/§ numbers is keyword-only: an embedding of "KS 2023/123" means nothing.
+An extract's copy of a § and the full protocol's § are one hit (the protocol's, via canonical_id).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import Settings
+from .errors import QueryError
+from .index.analyzer import ParsedQuery, parse_query, snippet
+from .index.fulltext import keyword_candidates, more_like_this
+from .index.semantic import open_vectors, semantic_candidates
+from .store import Store
+
+RRF_K = 60
+FALLBACK_WEIGHT = 0.3
+KEYWORD_DEPTH = 500
+SEMANTIC_DEPTH = 100
+MODES = ("keyword", "semantic", "hybrid")
+_KIND_ALIASES = {
+    "protokoll": "protocol",
+    "utdrag": "extract",
+    "bilaga": "attachment",
+    "skrivelse": "attachment",
+    "tjänsteskrivelse": "attachment",
+}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass
+class SearchFilters:
+    """Optional filters applied in every mode (all plain strings, as typed by the user)."""
+
+    body: str | None = None
+    since: str | None = None
+    until: str | None = None
+    person: str | None = None
+    party: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+
+
+@dataclass
+class Hit:
+    """One §-item in a result list."""
+
+    rank: int
+    score: float
+    id: str
+    body: str | None
+    body_short: str | None
+    date: str | None
+    section: int
+    title: str
+    kind: str
+    source: str
+    snippet: str
+    highlights: list[list[int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `search --json` contract."""
+        return {
+            k: getattr(self, k)
+            for k in (
+                "rank",
+                "score",
+                "id",
+                "body",
+                "body_short",
+                "date",
+                "section",
+                "title",
+                "kind",
+                "source",
+                "snippet",
+                "highlights",
+            )
+        }
+
+
+@dataclass
+class SearchResult:
+    """Hits best first; `total` distinct matching items; `mode` as actually run."""
+
+    hits: list[Hit]
+    total: int
+    elapsed_ms: float
+    mode: str
+    fallback_or: bool
+    note: str | None = None
+
+
+# -- filters (one SQL predicate set, used by every mode) ---------------------------------------
+
+
+def allowed_items(store: Store, filters: SearchFilters) -> set[str] | None:
+    """Ids of the items that pass the filters, or None when no filter is set."""
+    where: list[str] = []
+    args: list[Any] = []
+    f = filters
+    if f.body:
+        where.append("(ms_lower(d.body) LIKE ? OR ms_lower(d.body_short) = ?)")
+        args += [f"%{f.body.lower()}%", f.body.lower()]
+    for value, op, pad in ((f.since, ">=", ""), (f.until, "<=", "~")):
+        if value:
+            if not _DATE.match(value.strip()):
+                raise QueryError(f"Ogiltigt datum {value!r}: skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
+            where.append(f"d.date {op} ?")
+            args.append(value.strip() + pad)
+    if f.kind:
+        kind = _KIND_ALIASES.get(f.kind.lower(), f.kind.lower())
+        if kind not in ("protocol", "extract", "attachment"):
+            raise QueryError(f"Okänd dokumenttyp {f.kind!r}: välj protokoll, utdrag eller bilaga.")
+        where.append("d.kind = ?")
+        args.append(kind)
+    if f.person:
+        like = f"%{f.person.lower()}%"
+        where.append(
+            "(i.id IN (SELECT m.item_id FROM mentions m LEFT JOIN persons p ON p.id = m.person_id"
+            "  LEFT JOIN person_aliases a ON a.person_id = p.id"
+            "  WHERE ms_lower(p.name) LIKE ? OR ms_lower(a.alias) LIKE ? OR ms_lower(m.text) LIKE ?)"
+            " OR ms_lower(i.text) LIKE ?"
+            " OR EXISTS (SELECT 1 FROM attendees at WHERE at.doc_id = i.doc_id AND ms_lower(at.name) LIKE ?"
+            "  AND (at.sections = '[]' OR EXISTS (SELECT 1 FROM json_each(at.sections) j"
+            "  WHERE j.value = i.section))))"
+        )
+        args += [like] * 5
+    if f.party:
+        party = f.party.strip()
+        where.append(
+            "(i.id IN (SELECT m.item_id FROM mentions m JOIN persons p ON p.id = m.person_id"
+            "  WHERE upper(p.party) = upper(?))"
+            " OR instr(i.text, '(' || ? || ')') > 0"
+            " OR EXISTS (SELECT 1 FROM attendees at WHERE at.doc_id = i.doc_id"
+            "  AND upper(at.party) = upper(?) AND instr(i.text, at.name) > 0))"
+        )
+        args += [party, party.upper(), party]
+    if f.topic:
+        where.append(
+            "i.id IN (SELECT it.item_id FROM item_topics it JOIN topics t ON t.id = it.topic_id"
+            " WHERE ms_lower(t.label) LIKE ? OR ms_lower(t.terms) LIKE ? OR CAST(t.id AS TEXT) = ?)"
+        )
+        args += [f"%{f.topic.lower()}%", f"%{f.topic.lower()}%", f.topic.strip()]
+    if not where:
+        return None
+    # SQLite's lower() only folds ASCII; names and bodies have Å, Ä, Ö.
+    store.conn.create_function(
+        "ms_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True
+    )
+    sql = "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id WHERE " + " AND ".join(
+        where
+    )
+    return {r[0] for r in store.conn.execute(sql, args)}
+
+
+def _collapse(
+    ranked: list[tuple[str, float]], canon: dict[str, str | None], allowed: set[str] | None
+) -> list[tuple[str, float]]:
+    """Filter, then merge extract copies into their protocol item, keeping the best rank."""
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for item_id, score in ranked:
+        if allowed is not None and item_id not in allowed:
+            continue
+        target = canon.get(item_id) or item_id
+        if allowed is not None and target not in allowed:
+            target = item_id
+        if target not in seen:
+            seen.add(target)
+            out.append((target, score))
+    return out
+
+
+def rrf(
+    *lists: list[tuple[str, float]], k: int = RRF_K, weights: tuple[float, ...] | None = None
+) -> list[tuple[str, float]]:
+    """Reciprocal Rank Fusion: sum of weight/(k + rank) over the lists an item appears in."""
+    fused: dict[str, float] = {}
+    for n, ranked in enumerate(lists):
+        w = weights[n] if weights else 1.0
+        for rank, (item_id, _score) in enumerate(ranked, start=1):
+            fused[item_id] = fused.get(item_id, 0.0) + w / (k + rank)
+    return sorted(fused.items(), key=lambda kv: -kv[1])
+
+
+# -- the public API --------------------------------------------------------------------------
+
+
+def search(
+    store: Store,
+    settings: Settings,
+    query: str,
+    *,
+    mode: str = "hybrid",
+    limit: int = 20,
+    filters: SearchFilters | None = None,
+) -> SearchResult:
+    """Search §-items: keyword (BM25F), semantic (embeddings) or hybrid (RRF k=60 of both)."""
+    started = time.perf_counter()
+    if mode not in MODES:
+        raise QueryError(f"Okänt sökläge {mode!r}: välj keyword, semantic eller hybrid.")
+    q = parse_query(query)
+    allowed = allowed_items(store, filters or SearchFilters())
+    canon = {r[0]: r[1] for r in store.conn.execute("SELECT id, canonical_id FROM items")}
+    note = None
+    kw: list[tuple[str, float]] = []
+    fallback = False
+    if mode in ("keyword", "hybrid"):
+        kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
+        kw = _collapse(kw_raw, canon, allowed)
+    sem: list[tuple[str, float]] | None = None
+    if mode == "hybrid" and not q.must:
+        mode = "keyword"  # only diarienummer / § numbers: nothing for an embedder to mean
+    if mode in ("semantic", "hybrid"):
+        raw = semantic_candidates(settings, q, allowed, SEMANTIC_DEPTH * 2)
+        if raw is None:
+            note = (
+                "Indexet saknar semantiska vektorer (embedder 'none' eller ej byggt);"
+                " visar nyckelordsträffar."
+            )
+            if mode == "semantic":
+                kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
+                kw = _collapse(kw_raw, canon, allowed)
+            mode = "keyword"
+        else:
+            sem = _collapse(raw, canon, allowed)[:SEMANTIC_DEPTH]
+    if mode == "hybrid" and sem is not None:
+        ranked = rrf(kw, sem, weights=(FALLBACK_WEIGHT if fallback else 1.0, 1.0))
+    elif mode == "semantic" and sem is not None:
+        ranked = sem
+    else:
+        ranked = kw
+    hits = [
+        _hit(store, n, item_id, score, q) for n, (item_id, score) in enumerate(ranked[:limit], 1)
+    ]
+    elapsed = (time.perf_counter() - started) * 1000
+    return SearchResult(hits, len(ranked), round(elapsed, 1), mode, fallback, note)
+
+
+def _hit(store: Store, rank: int, item_id: str, score: float, q: ParsedQuery | None) -> Hit:
+    row = store.item_row(item_id)
+    stems = q.match_stems() if q else set()
+    prefixes = q.match_prefixes() if q else []
+    text, spans = snippet(row["text"] or row["title"], stems, prefixes)
+    return Hit(
+        rank,
+        round(score, 4),
+        row["id"],
+        row["body"],
+        row["body_short"],
+        row["date"],
+        int(row["section"]),
+        row["title"],
+        row["kind"],
+        row["source"],
+        text,
+        spans,
+    )
+
+
+def related(store: Store, settings: Settings, item_id: str, *, limit: int = 10) -> list[Hit]:
+    """The items most like this one, other meetings first (vectors, else keyword MoreLikeThis)."""
+    row = store.item_row(item_id)
+    own = row["canonical_id"] or row["id"]
+    own_doc = store.item_row(own)["doc_id"]
+    canon = {r[0]: r[1] for r in store.conn.execute("SELECT id, canonical_id FROM items")}
+    vi = open_vectors(settings)
+    ranked: list[tuple[str, float]]
+    if vi is not None and own in vi.ids:
+        means = vi.item_means()
+        sims = means @ means[vi.ids.index(own)]
+        ranked = [(vi.ids[int(n)], float(sims[n])) for n in np.argsort(-sims, kind="stable")]
+    else:
+        ranked = more_like_this(settings.index_dir, f"{row['title']}\n{row['text']}")
+    ranked = [(i, s) for i, s in _collapse(ranked, canon, None) if i != own]
+    docs = {r[0]: r[1] for r in store.conn.execute("SELECT id, doc_id FROM items")}
+    ranked = ranked[: limit * 3]
+    ranked.sort(key=lambda kv: (docs.get(kv[0]) == own_doc, -kv[1]))
+    return [_hit(store, n, i, s, None) for n, (i, s) in enumerate(ranked[:limit], 1)]

@@ -1,0 +1,132 @@
+"""Index building: stamps, atomic swaps, mismatches, the embedding cache, diarienummer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minutesearch.config import Settings
+from minutesearch.errors import IndexMismatchError
+from minutesearch.index.fulltext import build_fulltext, read_stamp
+from minutesearch.index.semantic import CACHE_FILE, build_semantic
+from minutesearch.ingest import Stage, ingest
+from minutesearch.locations import fulltext_dir, vectors_dir
+from minutesearch.search import search
+from minutesearch.stages import StageContext
+from minutesearch.store import Store
+
+INDEX_STAGES: list[Stage] = [build_fulltext, build_semantic]
+
+
+@pytest.fixture()
+def index_copy(seed_settings: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the seed index that a test may damage."""
+    target = tmp_path / "idx"
+    shutil.copytree(seed_settings.index_dir, target)
+    return Settings(index_dir=target, embedder="fake")
+
+
+def test_index_folders_carry_stamps_and_no_temp_folders(seed_settings: Settings) -> None:
+    ft = read_stamp(fulltext_dir(seed_settings.index_dir))
+    vec = read_stamp(vectors_dir(seed_settings.index_dir))
+    assert ft and ft["backend"] == "whoosh" and ft["format"] >= 1 and ft["analyzer"] >= 1
+    assert vec and vec["backend"] == "fake" and vec["dim"] == 64 and vec["model"]
+    with Store.open(seed_settings.index_dir, create=False) as store:
+        assert ft["items"] == vec["items"] == store.counts()["items"]
+    leftovers = [p.name for p in seed_settings.index_dir.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_unchanged_corpus_skips_the_index_stages(index_copy: Settings) -> None:
+    with Store.open(index_copy.index_dir, create=False) as store:
+        ctx = StageContext(store=store, settings=index_copy)
+        assert build_fulltext.is_current(ctx)  # type: ignore[attr-defined]
+        assert build_semantic.is_current(ctx)  # type: ignore[attr-defined]
+        other = StageContext(store=store, settings=Settings(index_copy.index_dir, embedder="none"))
+        assert not build_semantic.is_current(other)  # type: ignore[attr-defined]
+        store.conn.execute("UPDATE items SET content_hash = 'changed' WHERE section = 21")
+        assert not build_fulltext.is_current(ctx)  # type: ignore[attr-defined]
+
+
+def test_reembedding_uses_the_content_cache(index_copy: Settings) -> None:
+    before = np.load(vectors_dir(index_copy.index_dir) / "vectors.npy")
+    stale = index_copy.index_dir / ".vectors-interrupted"
+    stale.mkdir()  # what a killed build leaves behind
+    totals: list[int] = []
+    with Store.open(index_copy.index_dir, create=False) as store:
+        ctx = StageContext(
+            store=store,
+            settings=index_copy,
+            progress=lambda stage, done, total: (
+                totals.append(total) if stage == "semantic" else None
+            ),
+        )
+        build_semantic(ctx)
+    assert totals and max(totals) == 0  # every window came from embeddings.sqlite
+    np.testing.assert_array_equal(
+        before, np.load(vectors_dir(index_copy.index_dir) / "vectors.npy")
+    )
+    assert (index_copy.index_dir / CACHE_FILE).is_file()
+    assert not stale.exists()
+
+
+def test_analyzer_version_mismatch_asks_for_rebuild(index_copy: Settings) -> None:
+    stamp_path = fulltext_dir(index_copy.index_dir) / "stamp.json"
+    stamp = json.loads(stamp_path.read_text())
+    stamp["analyzer"] = -1
+    stamp_path.write_text(json.dumps(stamp))
+    with (
+        Store.open(index_copy.index_dir, create=False) as store,
+        pytest.raises(IndexMismatchError) as err,
+    ):
+        search(store, index_copy, "familjehem", mode="keyword")
+    assert "--rebuild" in err.value.msg
+
+
+def test_query_with_another_embedder_than_the_index_is_refused(index_copy: Settings) -> None:
+    e5 = Settings(index_dir=index_copy.index_dir, embedder="e5-small")
+    with Store.open(index_copy.index_dir, create=False) as store, pytest.raises(IndexMismatchError):
+        search(store, e5, "familjehem", mode="semantic")
+    stamp_path = vectors_dir(index_copy.index_dir) / "stamp.json"
+    stamp = json.loads(stamp_path.read_text())
+    stamp["dim"] = 384
+    stamp_path.write_text(json.dumps(stamp))
+    with Store.open(index_copy.index_dir, create=False) as store, pytest.raises(IndexMismatchError):
+        search(store, index_copy, "familjehem", mode="semantic")
+
+
+def test_embedder_none_falls_back_to_keyword(seeds_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    ingest([seeds_dir], settings, stages=INDEX_STAGES)
+    assert read_stamp(vectors_dir(settings.index_dir)) == {
+        "format": 1,
+        "backend": "none",
+        "model": None,
+        "dim": 0,
+    }
+    with Store.open(settings.index_dir, create=False) as store:
+        result = search(store, settings, "familjehem", mode="hybrid")
+    assert result.mode == "keyword" and result.note and result.hits
+
+
+def test_index_without_vectors_falls_back_to_keyword(seeds_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx", embedder="fake")
+    ingest([seeds_dir], settings, stages=[build_fulltext])
+    with Store.open(settings.index_dir, create=False) as store:
+        result = search(store, settings, "familjehem", mode="semantic")
+    assert result.mode == "keyword" and result.note and result.hits
+
+
+def test_diarienummer_findable_as_typed(extra_dir: Path, tmp_path: Path) -> None:
+    source = extra_dir / "goteborg" / "ks-2024-09-11.paragraphs.txt"
+    settings = Settings(index_dir=tmp_path / "idx", embedder="fake")
+    ingest([source], settings, stages=INDEX_STAGES)
+    with Store.open(settings.index_dir, create=False) as store:
+        for typed in ("SBF-2023-00027", "sbf-2023-00027"):
+            hits = search(store, settings, typed, mode="keyword").hits
+            assert hits, typed
+            assert "SBF-2023-00027" in store.item_row(hits[0].id)["text"]
