@@ -92,3 +92,12 @@ def test_snippet_marks_every_matched_word_form() -> None:
     marked = [out[a:b] for a, b in spans]
     assert marked == ["familjehemmen", "familjehem"]
     assert out.startswith("…") and len(out) < len(text)
+
+
+def test_repeated_words_are_one_clause() -> None:
+    assert len(parse_query("budget " * 2000).must) == 1
+
+
+def test_a_pasted_page_is_refused_with_a_message() -> None:
+    with pytest.raises(QueryError, match="för lång"):
+        parse_query(" ".join(f"ord{i}" for i in range(500)))

@@ -129,6 +129,9 @@ class ParsedQuery:
         return [c.prefix for c in self.must if c.prefix]
 
 
+MAX_CLAUSES = 64
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse words (AND), "phrases", -exclusions, prefix*, diarienummer and § N; QueryError if empty."""
     if not text or not text.strip():
@@ -154,9 +157,15 @@ def parse_query(text: str) -> ParsedQuery:
         clause = _clause(phrase if phrase is not None else word, is_phrase=phrase is not None)
         if clause is None:
             continue
-        (q.exclude if negated else q.must).append(clause)
+        target = q.exclude if negated else q.must
+        if any(c.stems == clause.stems and c.prefix == clause.prefix for c in target):
+            continue  # "budget budget budget …" is one clause, not thousands
+        target.append(clause)
         if not negated:
             plain.append(clause.raw)
+    if len(q.must) + len(q.exclude) + len(q.dnrs) > MAX_CLAUSES:
+        # Whoosh nests one level per AND clause; a pasted page would exhaust the stack.
+        raise QueryError(f"Sökfrågan är för lång: högst {MAX_CLAUSES} olika ord eller fraser.")
     if not q.must and not q.dnrs and not q.sections:
         if q.exclude:
             raise QueryError(
