@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from ..store import Store
 
 SEMANTIC_THRESHOLD = 0.80  # cosine; below it "related" items are only similar, not the same matter
+# e5 compresses cosines into a narrow band: on corpus-extra, the same matter in two meetings scores
+# 0.99+, while merely similar items of the same genre reach 0.95. Calibrated per backend.
+SEMANTIC_THRESHOLDS = {"e5-small": 0.97}
+
+
+def semantic_threshold_for(settings: Settings, default: float) -> float:
+    """The cosine above which two items are taken as the same matter, for this embedder."""
+    return max(default, SEMANTIC_THRESHOLDS.get(settings.embedder, default))
 SEMANTIC_LIMIT = 10
 
 _ITEM = (
@@ -150,7 +158,8 @@ def trace(
     seeds, start = _start_item(store, settings, query_or_item_id)
     reached = _closure(store, seeds)
     if semantic_threshold is not None:
-        for other, score in _semantic(store, settings, start, semantic_threshold):
+        threshold = semantic_threshold_for(settings, semantic_threshold)
+        for other, score in _semantic(store, settings, start, threshold):
             if other not in reached:
                 reached[other] = ("semantic", f"likhet {score:.2f}", start)
     attachments: dict[str, list[dict[str, Any]]] = defaultdict(list)

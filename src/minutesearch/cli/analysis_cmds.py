@@ -76,6 +76,7 @@ def _where(row: dict[str, Any]) -> str:
 @click.argument("query", required=False)
 @_filter_options
 @click.option("--outcome", type=click.Choice(OUTCOME_CHOICES), help="Only decisions of this type.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N decisions (newest first).")
 @click.option(
     "--json",
     "as_json",
@@ -87,7 +88,13 @@ def _where(row: dict[str, Any]) -> str:
 )
 @pass_app
 def decisions(
-    app: AppContext, query: str | None, outcome: str | None, as_json: bool, as_csv: bool, **kw: Any
+    app: AppContext,
+    query: str | None,
+    outcome: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    **kw: Any,
 ) -> None:
     """Decisions (on QUERY, when given), newest first, with outcome, amounts and yrkanden."""
     from ..analysis.decisions import find_decisions
@@ -97,6 +104,7 @@ def decisions(
         rows = find_decisions(
             store, app.settings(), query, make_filters(_filters(kw)), outcome=outcome
         )
+    rows = rows[:limit] if limit else rows
     if as_json:
         echo_json_lines(rows)
         return
