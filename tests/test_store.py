@@ -48,3 +48,11 @@ def test_second_ingest_of_unchanged_corpus_changes_nothing(tmp_path: Path, seeds
     second = ingest([seeds_dir], settings, stages=[])
     assert {f.status for f in second.files} == {"unchanged"}
     assert second.counts == first.counts
+
+
+def test_item_orgs_drop_genitive_and_case_variants(seed_store: Store) -> None:
+    item = seed_store.item_json(seed_store.item_row("socsam-2023-03-24-19"))
+    lowered = [o.lower() for o in item["orgs"]]
+    assert len(lowered) == len(set(lowered))
+    assert not any(o.endswith("s") and o[:-1] in lowered for o in lowered)
+    assert "Familjehemscentrum" in item["orgs"]

@@ -330,6 +330,8 @@ class Store:
             bucket = ents.get(m["label"])
             if bucket is not None and m["name"] not in bucket:
                 bucket.append(m["name"])
+        for label in ("ORG", "LOC"):
+            ents[label] = _without_variants(ents[label])
         topics = [
             r["label"]
             for r in self.conn.execute(
@@ -441,3 +443,17 @@ ITEM_SELECT = (
     "SELECT i.*, d.body, d.body_short, d.date, d.kind, d.source, d.organisation"
     " FROM items i JOIN documents d ON d.id = i.doc_id"
 )
+
+
+def _without_variants(names: list[str]) -> list[str]:
+    """Drop case variants and genitives ("FHCs", "Sociala Samrådsgruppens") of names also listed."""
+    seen = {n.lower() for n in names}
+    out: list[str] = []
+    kept: set[str] = set()
+    for n in names:
+        key = n.lower()
+        if key in kept or (key.endswith("s") and key[:-1] in seen):
+            continue
+        kept.add(key)
+        out.append(n)
+    return out
