@@ -22,6 +22,8 @@ SEMANTIC_THRESHOLDS = {"e5-small": 0.97}
 def semantic_threshold_for(settings: Settings, default: float) -> float:
     """The cosine above which two items are taken as the same matter, for this embedder."""
     return max(default, SEMANTIC_THRESHOLDS.get(settings.embedder, default))
+
+
 SEMANTIC_LIMIT = 10
 
 _ITEM = (
