@@ -49,7 +49,8 @@ models: $(STAMP)
 	nice -n 10 $(BIN)/python scripts/train_ner.py
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/pip install -q -c requirements.lock -e '.[bench]'
+	nice -n 10 $(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf indexes/ .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,319 @@
+"""`make bench`: how fast minutesearch is, how it grows, and how it compares with its peers.
+
+    python scripts/bench.py                          # real corpus + 1k, 10k, 100k items
+    python scripts/bench.py --scales 1000 --quick    # a quick run (minutes)
+
+Each corpus is built and measured in its own worker process (so its peak RSS is its own); the
+parent collects the records and writes docs/benchmarks.json and the generated part of
+docs/benchmarks.md. Scale corpora live in a temp folder outside the repo and are removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_report import (  # noqa: E402
+    Record,
+    machine,
+    notes_list,
+    record,
+    results_table,
+    write_json,
+)
+
+from minutesearch.locations import CORPUS_DIR, PROJECT_ROOT  # noqa: E402
+
+EXTRA_DIR = PROJECT_ROOT.parent / "shared" / "corpus-extra"
+DOCS = PROJECT_ROOT / "docs"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+# Stages whose cost is the ingest without embeddings (read and parse come from the real corpus).
+NO_EMBED_STAGES = ("store", "annotate", "build_topics", "analyse", "build_fulltext")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--scales", default="1000,10000,100000", help="comma-separated item counts")
+    ap.add_argument("--quick", action="store_true", help="fewer queries, one round, fewer CLI runs")
+    ap.add_argument(
+        "--real",
+        nargs="*",
+        type=Path,
+        default=None,
+        help="real corpus folders (default: corpus/ and ../shared/corpus-extra)",
+    )
+    ap.add_argument(
+        "--ner-up-to",
+        type=int,
+        default=1000,
+        help="run the spaCy NER model at scales up to this many items (default 1000)",
+    )
+    ap.add_argument(
+        "--annotate-up-to",
+        type=int,
+        default=1000,
+        help="run the annotate stage (entities) up to this many items (default 1000)",
+    )
+    ap.add_argument(
+        "--all-stages-up-to",
+        type=int,
+        default=10_000,
+        help="above this many items only the index stages run (the rest is extrapolated)",
+    )
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the results of scales not run now from the existing benchmarks.json",
+    )
+    ap.add_argument(
+        "--no-real",
+        action="store_true",
+        help="reuse the real corpus of --work instead of rebuilding it (with --merge)",
+    )
+    ap.add_argument("--work", type=Path, default=None, help="work folder (default: a temp folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--out", type=Path, default=DOCS, help="folder for benchmarks.json/.md")
+    ap.add_argument(
+        "--report-only", action="store_true", help="rewrite benchmarks.md from benchmarks.json"
+    )
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--real-idx", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def run_child(
+    args: argparse.Namespace, scale: str, work: Path, real_idx: Path, real: list[Path]
+) -> tuple[list[Record], float, float]:
+    """Run one worker; its records, its wall seconds and its own peak RSS in MB (via wait4)."""
+    result = work / f"result-{scale}.json"
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        scale,
+        "--work",
+        str(work),
+        "--real-idx",
+        str(real_idx),
+        "--result",
+        str(result),
+        "--ner-up-to",
+        str(args.ner_up_to),
+        "--all-stages-up-to",
+        str(args.all_stages_up_to),
+        "--annotate-up-to",
+        str(args.annotate_up_to),
+        "--real",
+        *map(str, real),
+    ]
+    if args.quick:
+        cmd.append("--quick")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 or not result.exists():
+        return (
+            [
+                record(
+                    scale if scale == "real" else int(scale),
+                    "worker",
+                    None,
+                    "",
+                    f"worker exited {code}",
+                )
+            ],
+            wall,
+            0.0,
+        )
+    rows = json.loads(result.read_text(encoding="utf-8"))
+    records = [
+        Record(
+            r["scale"], r["measure"], r["value"], r["unit"], r["target"], r["pass"], r.get("note")
+        )
+        for r in rows
+    ]
+    return records, wall, usage.ru_maxrss / 1024
+
+
+def derived_records(records: list[Record], scale: int | str, ner: bool = True) -> list[Record]:
+    """Ingest without embeddings at this scale: real read+parse cost per item plus our stages.
+
+    A stage not run at this scale is charged at the per-item cost of the largest scale that ran it
+    (linear extrapolation, said in the note). ner=False: as `ingest --no-ner` (rules only)."""
+    measure = "ingest_without_embeddings" + ("" if ner else "_no_ner")
+    want = 1 if ner else 0
+    value = {(r.scale, r.measure): r.value for r in records}
+    items = value.get((scale, "items"))
+    rp = [value.get(("real", f"stage_{s}_rate")) for s in ("read", "parse")]
+    if not items or not all(rp):
+        return [record(scale, measure, None, "items/s", "read/parse or items missing")]
+    total = items * sum(1 / v for v in rp if v)
+    guessed = []
+    for stage in NO_EMBED_STAGES:
+        seconds = value.get((scale, f"stage_{stage}_seconds"))
+        if stage == "annotate" and value.get((scale, "ner_model")) != want:
+            seconds = None  # charge annotate from a scale where the NER model was on / off
+        if seconds is None:
+            donors = sorted(
+                (
+                    s
+                    for (s, m), v in value.items()
+                    if m == f"stage_{stage}_rate"
+                    and v
+                    and s != "real"
+                    and (stage != "annotate" or value.get((s, "ner_model")) == want)
+                ),
+                key=lambda s: int(s),
+            )
+            if not donors:
+                return [record(scale, measure, None, "items/s", f"{stage} missing")]
+            seconds = items / float(value[(donors[-1], f"stage_{stage}_rate")] or 1)
+            guessed.append(f"{stage} from {donors[-1]}")
+        total += seconds
+    note = (
+        "read+parse at the real corpus' per-item cost + store, NER, topics, analysis, keyword index"
+    )
+    if guessed:
+        note += "; extrapolated linearly: " + ", ".join(guessed)
+    return [record(scale, measure, items / total, "items/s", note)]
+
+
+def _record(r: dict[str, Any]) -> Record:
+    return Record(
+        r["scale"], r["measure"], r["value"], r["unit"], r["target"], r["pass"], r.get("note")
+    )
+
+
+def merged(records: list[Record], path: Path, ran: set[str]) -> list[Record]:
+    """Records of the scales not run now, taken from the previous benchmarks.json."""
+    if not path.exists():
+        return records
+    old = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    keep = [
+        Record(
+            r["scale"], r["measure"], r["value"], r["unit"], r["target"], r["pass"], r.get("note")
+        )
+        for r in old
+        if str(r["scale"]) not in ran
+    ]
+    return keep + records
+
+
+def write_markdown(path: Path, records: list[Record], meta: dict[str, Any]) -> None:
+    """Replace the generated block of docs/benchmarks.md; the prose around it is kept."""
+    mach = meta.get("machine", {})
+    where = (
+        f"Python {mach.get('python')}, {mach.get('cpus')} CPUs, load average at start"
+        f" {mach.get('loadavg_at_start', ['?'])[0]}, at end {meta.get('loadavg_at_end', ['?'])[0]}"
+        if isinstance(mach, dict)
+        else str(mach)
+    )
+    block = "\n".join(
+        [
+            BEGIN,
+            f"Generated by `{meta['command']}` on {meta['date']} ({where}).",
+            "",
+            results_table(records),
+            "",
+            notes_list(records),
+            END,
+        ]
+    )
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
+    )
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    real = (
+        args.real
+        if args.real is not None
+        else [CORPUS_DIR] + ([EXTRA_DIR] if EXTRA_DIR.is_dir() else [])
+    )
+    if args.worker:
+        from bench_measure import run_worker
+
+        scale: int | str = args.worker if args.worker == "real" else int(args.worker)
+        ner = scale == "real" or int(scale) <= args.ner_up_to
+        skip: set[str] = set()
+        if scale != "real" and int(scale) > args.annotate_up_to:
+            skip.add("annotate")
+        if scale != "real" and int(scale) > args.all_stages_up_to:
+            skip |= {"annotate", "build_topics", "analyse"}
+        run_worker(scale, args.work, args.real_idx, real, args.quick, ner, skip, args.result)
+        return 0
+
+    if args.report_only:
+        payload = json.loads((args.out / "benchmarks.json").read_text(encoding="utf-8"))
+        old = [_record(r) for r in payload["results"]]
+        write_markdown(args.out / "benchmarks.md", old, payload["meta"])
+        return 0
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    work = args.work or Path(tempfile.mkdtemp(prefix="minutesearch-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    meta: dict[str, Any] = {
+        "command": "python scripts/bench.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "real_corpus": [str(p) for p in real],
+    }
+    records: list[Record] = []
+    runs = ([] if args.no_real else ["real"]) + [str(s) for s in scales]
+    try:
+        real_idx = work / "real"
+        for scale in runs:
+            print(f"== {scale}", file=sys.stderr, flush=True)
+            got, wall, rss = run_child(args, scale, work, real_idx, real)
+            key: int | str = scale if scale == "real" else int(scale)
+            records += got
+            records.append(
+                record(
+                    key, "peak_rss_worker", rss, "MB", "whole worker, the peers' indexes included"
+                )
+            )
+            records.append(record(key, "worker_wall", wall, "s"))
+            if scale == "real" and not (real_idx / "minutesearch.sqlite").exists():
+                print("real corpus failed; scale corpora need it", file=sys.stderr)
+                break
+        if args.merge:
+            records = merged(records, args.out / "benchmarks.json", set(runs))
+        records = [r for r in records if not r.measure.startswith("ingest_without_embeddings")]
+        for key in sorted({r.scale for r in records}, key=lambda s: -1 if s == "real" else int(s)):
+            records += derived_records(records, key)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    meta["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_json(args.out / "benchmarks.json", records, meta)
+    write_markdown(args.out / "benchmarks.md", records, meta)
+    print(f"wrote {args.out / 'benchmarks.json'} and {args.out / 'benchmarks.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

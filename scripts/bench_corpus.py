@@ -1,0 +1,305 @@
+"""The benchmark's corpora: the real demo corpus, timed stage by stage, and scale corpora made
+from its items (re-dated, re-numbered, bodies shuffled) for timing only.
+
+Real item embeddings with e5-small run at ~1 passage/s on this machine, so 100k items cannot be
+embedded here. A small sample of real windows is embedded once (cached under indexes/bench/) and
+every other window gets a vector derived from those: a random mix of three real vectors plus
+noise, normalised. They live where real vectors live (the embedding cache) so the real
+`build_semantic` stage and `search()` run unchanged on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from minutesearch.config import Settings
+from minutesearch.model import Document, Item, ItemParts
+from minutesearch.stages import StageContext
+from minutesearch.store import Store
+
+ITEMS_PER_DOC = 12
+SAMPLE_WINDOWS = 24
+SAMPLE_CACHE = "e5_sample.npz"
+
+
+@dataclass
+class Timing:
+    """Wall and CPU seconds of one step; cpu/wall says how many cores it kept busy."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    @property
+    def cores(self) -> float:
+        return self.cpu / self.wall if self.wall > 0 else 0.0
+
+
+@contextmanager
+def timed(into: Timing) -> Iterator[Timing]:
+    # process_time counts every thread of this process, so numpy or e5 threads show as cores > 1.
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield into
+    finally:
+        into.wall += time.perf_counter() - wall
+        into.cpu += time.process_time() - cpu
+
+
+@dataclass
+class StageTimes:
+    """Per ingest stage: timing, items handled, and an error text when the stage failed."""
+
+    timings: dict[str, Timing] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def timing(self, stage: str) -> Timing:
+        return self.timings.setdefault(stage, Timing())
+
+
+# -- the real corpus -----------------------------------------------------------------------------
+
+
+def ingest_real(paths: list[Path], idx: Path, times: StageTimes) -> tuple[int, int]:
+    """read -> parse -> store each real file with a timer around each step; (files, items) stored."""
+    from minutesearch.ingest import discover, sha256_file, source_key
+    from minutesearch.parse import parse_document
+    from minutesearch.read import read_document
+
+    files, _ = discover(paths)
+    stored_files = stored_items = 0
+    with Store.open(idx) as store:
+        for path in files:
+            try:
+                with timed(times.timing("read")):
+                    result = read_document(path)
+                with timed(times.timing("parse")):
+                    doc = parse_document(result.text, source_key(path))
+            except Exception as exc:  # a bad file is the reader's test; here it is only not timed
+                times.errors.setdefault("read", f"{path.name}: {exc}")
+                continue
+            with timed(times.timing("store")):
+                store.save_document(doc, sha256_file(path))
+            stored_files += 1
+            stored_items += len(doc.items)
+        with timed(times.timing("store")):
+            store.relink()
+    for stage in ("read", "parse", "store"):
+        times.items[stage] = stored_items
+    return stored_files, stored_items
+
+
+def run_stages(settings: Settings, times: StageTimes, skip: set[str] | None = None) -> None:
+    """The ingest stages in contract order on a stored corpus, each timed on its own."""
+    from minutesearch.ingest import default_stages
+
+    with Store.open(settings.index_dir) as store:
+        n_items = int(store.conn.execute("SELECT count(*) FROM items").fetchone()[0])
+        all_docs = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+        ctx = StageContext(store=store, settings=settings, changed_docs=all_docs, rebuild=True)
+        for stage in default_stages():
+            name = stage.__name__
+            if skip and name in skip:
+                continue
+            try:
+                with timed(times.timing(name)):
+                    stage(ctx)
+                times.items[name] = n_items
+            except Exception as exc:  # record and go on: one broken stage must not hide the rest
+                times.errors[name] = f"{type(exc).__name__}: {exc}"
+
+
+# -- real item texts --------------------------------------------------------------------------
+
+
+@dataclass
+class RealItem:
+    """A real §-item and the meeting metadata it came with."""
+
+    title: str
+    text: str
+    dnr: str | None
+    parts: ItemParts
+    body: str | None
+    body_short: str | None
+    organisation: str | None
+
+
+def real_items(idx: Path) -> list[RealItem]:
+    conn = sqlite3.connect(f"file:{idx / 'minutesearch.sqlite'}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "SELECT i.*, d.body, d.body_short, d.organisation FROM items i"
+        " JOIN documents d ON d.id = i.doc_id WHERE length(i.text) > 40 ORDER BY i.id"
+    ).fetchall()
+    conn.close()
+    out = []
+    for r in rows:
+        parts = ItemParts(
+            presenter=r["presenter"],
+            summary=r["summary"],
+            proposal=r["proposal"],
+            motions=r["motions"],
+            proceedings=r["proceedings"],
+            decision=r["decision"],
+        )
+        out.append(
+            RealItem(
+                r["title"] or "",
+                r["text"] or "",
+                r["dnr"],
+                parts,
+                r["body"],
+                r["body_short"],
+                r["organisation"],
+            )
+        )
+    return out
+
+
+# -- the scale corpus ---------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[str]:
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    return paras or [text]
+
+
+def scale_documents(items: list[RealItem], n_items: int, seed: int = 7) -> Iterator[Document]:
+    """Documents of ITEMS_PER_DOC items each until n_items: real item text, a paragraph of another
+    real item mixed in (no two items identical), new dates and § numbers, bodies shuffled."""
+    rng = random.Random(seed)
+    bodies = sorted({(i.body, i.body_short, i.organisation) for i in items}, key=str)
+    start = date(2016, 1, 1)
+    made = 0
+    doc_no = 0
+    while made < n_items:
+        body, short, org = rng.choice(bodies)
+        day = start + timedelta(days=rng.randrange(365 * 11))
+        first = rng.randrange(1, 300)
+        count = min(ITEMS_PER_DOC, n_items - made)
+        doc = Document(
+            source=f"bench/scale/{doc_no:06d}.txt",
+            kind="protocol",
+            title="Protokoll",
+            body=body,
+            body_short=short,
+            date=day.isoformat(),
+            organisation=org,
+        )
+        for k in range(count):
+            src = rng.choice(items)
+            other = rng.choice(items)
+            paras = _paragraphs(src.text)
+            paras.insert(rng.randrange(len(paras) + 1), rng.choice(_paragraphs(other.text)))
+            doc.items.append(
+                Item(
+                    section=first + k,
+                    title=src.title,
+                    text="\n\n".join(paras),
+                    dnr=src.dnr,
+                    parts=src.parts,
+                )
+            )
+        made += count
+        doc_no += 1
+        yield doc
+
+
+def store_scale(idx: Path, docs: Iterator[Document], times: StageTimes) -> int:
+    n = 0
+    with Store.open(idx) as store:
+        for doc in docs:
+            digest = hashlib.sha256(doc.source.encode()).hexdigest()
+            with timed(times.timing("store")):
+                store.save_document(doc, digest)
+            n += len(doc.items)
+    times.items["store"] = n
+    return n
+
+
+# -- embeddings: a real sample, and derived vectors for the rest --------------------------------
+
+
+def embed_sample(
+    idx: Path, cache_dir: Path, progress: Callable[[str], None]
+) -> tuple[np.ndarray, float]:
+    """Real e5-small vectors of SAMPLE_WINDOWS real windows, and passages/s (cached on disk)."""
+    from minutesearch.index.semantic import windows
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / SAMPLE_CACHE
+    if path.exists():
+        data = np.load(path)
+        return np.asarray(data["vectors"], dtype=np.float32), float(data["rate"])
+    from minutesearch.index.embedders import get_embedder
+
+    rng = random.Random(3)
+    texts = [w for item in real_items(idx) for w in windows(item.title, item.text)]
+    sample = rng.sample(texts, min(SAMPLE_WINDOWS, len(texts)))
+    embedder = get_embedder("e5-small")
+    embedder.embed_passages(sample[:1])  # load and warm the model outside the timing
+    progress(f"embedding {len(sample)} real windows with e5-small (cached afterwards)")
+    t = time.perf_counter()
+    vectors = np.concatenate(
+        [embedder.embed_passages(sample[i : i + 8]) for i in range(0, len(sample), 8)]
+    )
+    rate = len(sample) / (time.perf_counter() - t)
+    np.savez(path, vectors=vectors.astype(np.float32), rate=rate)
+    return vectors.astype(np.float32), rate
+
+
+def derived_vectors(
+    base: np.ndarray, n: int, rng: np.random.Generator, noise: float = 0.35
+) -> np.ndarray:
+    """n unit vectors near the span of the real ones: three real vectors mixed, plus noise."""
+    picks = rng.integers(0, len(base), size=(n, 3))
+    weights = rng.dirichlet(np.ones(3), size=n).astype(np.float32)
+    mixed = np.einsum("nk,nkd->nd", weights, base[picks])
+    mixed += rng.normal(0, noise / np.sqrt(base.shape[1]), size=mixed.shape).astype(np.float32)
+    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+    return mixed.astype(np.float32)
+
+
+def prefill_embedding_cache(idx: Path, base: np.ndarray, model: str, seed: int = 5) -> int:
+    """Put a derived vector for every window of every item into the semantic stage's cache."""
+    from minutesearch.index.semantic import CACHE_FILE, EmbeddingCache, _cache_key, windows
+
+    rng = np.random.default_rng(seed)
+    cache = EmbeddingCache(idx / CACHE_FILE)
+    total = 0
+    try:
+        with Store.open(idx) as store:
+            batch: list[str] = []
+            for r in store.conn.execute("SELECT title, text FROM items"):
+                batch += [_cache_key(model, w) for w in windows(r["title"] or "", r["text"] or "")]
+                if len(batch) >= 20_000:
+                    cache.put_many(
+                        list(zip(batch, derived_vectors(base, len(batch), rng), strict=True))
+                    )
+                    total += len(batch)
+                    batch = []
+            if batch:
+                cache.put_many(
+                    list(zip(batch, derived_vectors(base, len(batch), rng), strict=True))
+                )
+                total += len(batch)
+    finally:
+        cache.close()
+    return total
+
+
+def dir_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
