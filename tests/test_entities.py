@@ -88,7 +88,12 @@ def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
 def test_model_loads_from_disk_and_finds_persons(seeds_dir: Path) -> None:
     assert (NER_MODEL_DIR / "meta.json").is_file(), "run `make models`"
     nlp = load_pipeline()
-    assert nlp.pipe_names == ["gazetteer_ruler", "ner", "initials_ruler"]
+    assert nlp.pipe_names == [
+        "gazetteer_ruler",
+        "gazetteer_exact",
+        "ner",
+        "initials_ruler",
+    ]
     sentence = _seed_sentence(seeds_dir, "Jessica Isaksson, Maria Höög och Helena Ivansson")
     persons = {text for text, label in _ents(nlp, sentence) if label == "PER"}
     assert {"Jessica Isaksson", "Maria Höög", "Helena Ivansson"} <= persons

@@ -51,12 +51,23 @@ def add_rulers(nlp: Any) -> None:
     "Region Jämtland Härjedalen" into places. Initials go last and overwrite, since the model
     often tags only the surname of "M. Östlund".
     """
-    org, loc = ruler_patterns(nlp.make_doc)
+    lower, exact = ruler_patterns(nlp.make_doc)
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    # Multi-word names first: they are the longer matches, which a single ruler would prefer too.
     gazetteer = nlp.add_pipe(
-        "entity_ruler", name="gazetteer_ruler", config={"validate": True}, **before
+        "entity_ruler",
+        name="gazetteer_ruler",
+        config={"validate": True, "phrase_matcher_attr": "LOWER"},
+        **before,
     )
-    gazetteer.add_patterns(org + loc)
+    gazetteer.add_patterns(lower)
+    exact_ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="gazetteer_exact",
+        config={"validate": True, "phrase_matcher_attr": "ORTH"},
+        **({"before": "ner"} if "ner" in nlp.pipe_names else {}),
+    )
+    exact_ruler.add_patterns(exact)
     initials = nlp.add_pipe("entity_ruler", name="initials_ruler", config={"overwrite_ents": True})
     initials.add_patterns(INITIALS_PATTERNS)
 
