@@ -260,3 +260,17 @@ def test_annotate_is_incremental_and_keeps_identities(built_store: Store, tmp_pa
     assert bianca["id"] == "bianca-zanden"
     assert bianca["meetings"] == 2  # present in March and April; February (absent) does not count
     assert [m["title"] for m in bianca["motions"]] == ["Familjehem"]
+
+
+def test_yrkande_on_the_proposal_heading_counts_as_a_motion(
+    extra_dir: Path, tmp_path: Path
+) -> None:
+    """Alingsås writes yrkanden under "Förslag till beslut på sammanträdet"; the mover gets the role."""
+    from minutesearch.ingest import ingest
+
+    utdrag = next((extra_dir / "alingsas" / "utdrag").glob("*ss90-ksau-fortydligande-parkering*"))
+    settings = Settings(index_dir=tmp_path, embedder="none")  # the NER model finds the name
+    ingest([utdrag], settings)
+    with Store.open(tmp_path, create=False) as store:
+        detail = person_detail(store, "Jens Christian Berlin")
+    assert [m["id"] for m in detail["motions"]] == ["ksau-2026-06-03-utdrag-90"]

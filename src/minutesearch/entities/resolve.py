@@ -170,8 +170,10 @@ def rebuild_persons(store: Store) -> int:
         owner = by_key.get(name_key(o.name))
         if owner is not None:
             roles.add((ids[id(owner)], doc_id, item_id, role))
-    for it in conn.execute("SELECT id, doc_id, motions, proceedings, text FROM items"):
-        source = " ".join(filter(None, (it["motions"], it["proceedings"]))) or it["text"]
+    for it in conn.execute("SELECT id, doc_id, motions, proposal, proceedings, text FROM items"):
+        # Alingsås puts yrkanden under "Förslag till beslut på sammanträdet" (the proposal part).
+        parts = (it["motions"], it["proposal"], it["proceedings"])
+        source = " ".join(filter(None, parts)) or it["text"]
         for name in motion_names(source):
             if name == "ordföranden":
                 chair = col.docs[it["doc_id"]]["chair"]
