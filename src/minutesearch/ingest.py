@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import swap_into_place
 from .config import Settings
 from .errors import MinutesearchError, ReadError
 from .locations import PROJECT_ROOT, store_path
@@ -207,13 +208,7 @@ def _rebuild(
 
             with Store.open(tmp) as new_store:
                 carry_over(target, new_store)  # saved watches and what they have seen survive
-        old = target.with_name(target.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(tmp, target)
         return report
     finally:
         if tmp.exists():

@@ -6,23 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..parse.dates import MONTHS
 from .bodies import BODY_PATTERN, BODY_RE, body_key
 from .text import one_line, split_sections
 
-MONTHS = {
-    "januari": 1,
-    "februari": 2,
-    "mars": 3,
-    "april": 4,
-    "maj": 5,
-    "juni": 6,
-    "juli": 7,
-    "augusti": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "december": 12,
-}
 _DATE = (
     r"(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<day>\d{1,2})\s+(?P<month>"
     + "|".join(MONTHS)

@@ -7,19 +7,10 @@ from typing import Any
 
 import click
 
+from ..analysis.decisions import OUTCOMES
 from .common import AppContext, echo_csv, echo_json_lines, pass_app
 
-OUTCOME_CHOICES = (
-    "bifall",
-    "avslag",
-    "återremiss",
-    "bordläggning",
-    "uppdrag",
-    "information",
-    "val",
-    "överlämnad",
-    "other",
-)
+OUTCOME_CHOICES = OUTCOMES
 DECISION_CSV = [
     "date",
     "body",

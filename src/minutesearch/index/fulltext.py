@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import swap_into_place
 from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
 from ..stages import StageContext
@@ -101,17 +102,6 @@ def fresh_temp_dir(idx_dir: Path, prefix: str) -> Path:
     for stale in idx_dir.glob(f"{prefix}*"):
         shutil.rmtree(stale, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=prefix, dir=idx_dir))
-
-
-def swap_into_place(tmp: Path, target: Path) -> None:
-    """Replace target by tmp; the old folder is kept until the new one is in place."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def fulltext_stamp() -> dict[str, Any]:

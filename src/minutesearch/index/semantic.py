@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import swap_into_place
 from ..config import Settings
 from ..errors import IndexMismatchError
 from ..locations import vectors_dir
@@ -34,7 +35,6 @@ from .fulltext import (
     fresh_temp_dir,
     items_digest,
     read_stamp,
-    swap_into_place,
     write_stamp,
 )
 
