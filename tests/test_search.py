@@ -203,3 +203,24 @@ def test_concurrent_searches_agree_with_sequential(seed_settings: Settings) -> N
     expected = [run(q) for q in queries]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(run, queries)) == expected
+
+
+def test_org_filter_separates_municipalities(seed_store: Store, seed_settings: Settings) -> None:
+    jamtland = SearchFilters(org="jämtland")
+    hits = search(seed_store, seed_settings, "samverkan", mode="keyword", filters=jamtland).hits
+    orgs = {
+        r["organisation"] for r in seed_store.conn.execute("SELECT organisation FROM documents")
+    }
+    assert hits and "Region Jämtland Härjedalen" in orgs
+    docs = {seed_store.item_row(h.id)["organisation"] for h in hits}
+    assert docs == {"Region Jämtland Härjedalen"}
+    elsewhere = SearchFilters(org="Alingsås")
+    assert search(seed_store, seed_settings, "samverkan", filters=elsewhere).hits == []
+
+
+def test_items_cli_org_option(seed_settings: Settings) -> None:
+    runner = CliRunner()
+    base = ["--index-dir", str(seed_settings.index_dir), "items", "--json"]
+    every = runner.invoke(main, base).output.splitlines()
+    only = runner.invoke(main, [*base, "--org", "Region Jämtland"]).output.splitlines()
+    assert 0 < len(only) < len(every)  # the extract and the letter state no organisation

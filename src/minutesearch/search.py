@@ -50,6 +50,7 @@ class SearchFilters:
     party: str | None = None
     kind: str | None = None
     topic: str | None = None
+    org: str | None = None  # the municipality/region that owns the body ("Göteborgs Stad")
 
 
 @dataclass
@@ -113,6 +114,9 @@ def allowed_items(store: Store, filters: SearchFilters) -> set[str] | None:
     if f.body:
         where.append("(ms_lower(d.body) LIKE ? OR ms_lower(d.body_short) = ?)")
         args += [f"%{f.body.lower()}%", f.body.lower()]
+    if f.org:
+        where.append("ms_lower(d.organisation) LIKE ?")
+        args.append(f"%{f.org.lower()}%")
     for value, op, pad in ((f.since, ">=", ""), (f.until, "<=", "~")):
         if value:
             if not _DATE.match(value.strip()):

@@ -284,6 +284,7 @@ class Store:
         self,
         *,
         body: str | None = None,
+        org: str | None = None,
         since: str | None = None,
         until: str | None = None,
         kind: str | None = None,
@@ -296,6 +297,9 @@ class Store:
         if body:
             sql.append("AND (lower(d.body) LIKE ? OR lower(d.body_short) = ?)")
             args += [f"%{body.lower()}%", body.lower()]
+        if org:
+            sql.append("AND lower(d.organisation) LIKE ?")
+            args.append(f"%{org.lower()}%")
         if since:
             sql.append("AND d.date >= ?")
             args.append(since)

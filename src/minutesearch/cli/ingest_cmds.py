@@ -107,6 +107,7 @@ def meetings(app: AppContext, body: str | None, kind: str | None, as_json: bool)
 
 @click.command()
 @click.option("--body", help="Only this body (full or short name).")
+@click.option("--org", help="Only this municipality/region (e.g. Alingsås, Göteborg).")
 @click.option("--since", help="From this date (YYYY-MM-DD).")
 @click.option("--until", help="Up to this date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"]))
@@ -116,6 +117,7 @@ def meetings(app: AppContext, body: str | None, kind: str | None, as_json: bool)
 def items(
     app: AppContext,
     body: str | None,
+    org: str | None,
     since: str | None,
     until: str | None,
     kind: str | None,
@@ -124,7 +126,9 @@ def items(
 ) -> None:
     """List §-items."""
     with app.store() as store:
-        rows = store.item_rows(body=body, since=since, until=until, kind=kind, doc_id=meeting)
+        rows = store.item_rows(
+            body=body, org=org, since=since, until=until, kind=kind, doc_id=meeting
+        )
         if as_json:
             echo_json_lines(store.item_json(r) for r in rows)
             return

@@ -53,6 +53,7 @@ def _print_hits(hits: list[Any]) -> None:
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--body", help="Only this body (full or short name).")
+@click.option("--org", help="Only this municipality/region (e.g. Alingsås, Göteborg).")
 @click.option("--since", help="From this date (YYYY[-MM[-DD]]).")
 @click.option("--until", help="Up to this date (YYYY[-MM[-DD]]).")
 @click.option("--person", help="Only items naming or attended by this person (name or alias).")
@@ -68,6 +69,7 @@ def search(
     mode: str,
     limit: int,
     body: str | None,
+    org: str | None,
     since: str | None,
     until: str | None,
     person: str | None,
@@ -82,7 +84,14 @@ def search(
     from ..search import search as run_search
 
     filters = SearchFilters(
-        body=body, since=since, until=until, person=person, party=party, kind=kind, topic=topic
+        body=body,
+        org=org,
+        since=since,
+        until=until,
+        person=person,
+        party=party,
+        kind=kind,
+        topic=topic,
     )
     with app.store() as store:
         result = run_search(store, app.settings(), query, mode=mode, limit=limit, filters=filters)
