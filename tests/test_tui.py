@@ -15,8 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select, Static
 
 from minutesearch.config import Settings
+from minutesearch.index.semantic import semantic_backend
 from minutesearch.store import Store
-from minutesearch.tui import corpus, data
+from minutesearch.tui import data
 from minutesearch.tui.app import MinutesApp, make_app
 from minutesearch.tui.screens.item_screen import ItemScreen
 from minutesearch.tui.screens.person_screen import PersonScreen
@@ -235,7 +236,7 @@ async def test_typing_to_results_latency(seed_settings: Settings) -> None:
     debounce): the issue's 150 ms is a median on an unloaded machine, not a CI gate."""
     index = os.environ.get("MINUTESEARCH_TUI_LATENCY_INDEX")
     settings = (
-        Settings(index_dir=Path(index), embedder=corpus.index_embedder(Path(index)) or "none")
+        Settings(index_dir=Path(index), embedder=semantic_backend(Path(index)) or "none")
         if index
         else seed_settings
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -71,24 +71,8 @@ class Hit:
     highlights: list[list[int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The `search --json` contract."""
-        return {
-            k: getattr(self, k)
-            for k in (
-                "rank",
-                "score",
-                "id",
-                "body",
-                "body_short",
-                "date",
-                "section",
-                "title",
-                "kind",
-                "source",
-                "snippet",
-                "highlights",
-            )
-        }
+        """The `search --json` contract: the fields above, in order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass

@@ -8,20 +8,6 @@ import click
 
 from .common import AppContext, echo_csv, echo_json_lines, pass_app
 
-CSV_FIELDS = [
-    "rank",
-    "score",
-    "id",
-    "body",
-    "body_short",
-    "date",
-    "section",
-    "title",
-    "kind",
-    "source",
-    "snippet",
-]
-
 
 def _bold_spans(text: str, spans: list[list[int]]) -> str:
     out, pos = [], 0
@@ -99,7 +85,12 @@ def search(
         echo_json_lines(h.to_json() for h in result.hits)
         return
     if as_csv:
-        echo_csv((h.to_json() for h in result.hits), CSV_FIELDS)
+        from dataclasses import fields
+
+        from ..search import Hit
+
+        csv_fields = [f.name for f in fields(Hit) if f.name != "highlights"]
+        echo_csv((h.to_json() for h in result.hits), csv_fields)
         return
     if result.note:
         click.echo(result.note, err=True)

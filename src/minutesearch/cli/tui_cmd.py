@@ -25,9 +25,9 @@ from .common import AppContext, pass_app
 def tui(app: AppContext, embedder: str | None, mode: str) -> None:
     """Open the terminal UI: search as you type, items, persons, decisions, watches."""
     from ..tui.app import make_app
-    from ..tui.corpus import index_embedder
 
-    settings = app.settings(embedder=embedder or index_embedder(app.index_dir) or "e5-small")
+    # Without --embedder, AppContext uses the one recorded in the index's vector stamp.
+    settings = app.settings(embedder=embedder) if embedder else app.settings()
     make_app(settings, mode=mode).run()
 
 

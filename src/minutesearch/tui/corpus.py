@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..locations import vectors_dir
 from .data import KINDS, open_store
 
 
@@ -88,13 +86,3 @@ def person_names(settings: Settings) -> list[str]:
                 "SELECT name FROM persons UNION SELECT name FROM attendees ORDER BY 1"
             )
         ]
-
-
-def index_embedder(index_dir: Path) -> str | None:
-    """The embedder the vectors were built with (from their stamp), so queries match them."""
-    stamp = vectors_dir(index_dir) / "stamp.json"
-    try:
-        backend = json.loads(stamp.read_text(encoding="utf-8")).get("backend")
-    except (OSError, ValueError):
-        return None
-    return str(backend) if backend else None
