@@ -43,6 +43,17 @@ class ItemParts:
         return asdict(self)
 
 
+# The Swedish heading each text part is shown under, in protocol order (CLI and TUI).
+PART_LABELS: tuple[tuple[str, str], ...] = (
+    ("presenter", "Föredragande"),
+    ("summary", "Sammanfattning"),
+    ("proposal", "Förslag till beslut"),
+    ("motions", "Yrkanden"),
+    ("proceedings", "Beslutsgång"),
+    ("decision", "Beslut"),
+)
+
+
 @dataclass
 class Item:
     """Paragraf (§-item): one numbered matter in a protocol or extract."""

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..locations import CORPUS_DIR
+from ..model import PART_LABELS
 from .common import AppContext, echo_json_lines, pass_app
 
 
@@ -174,17 +175,9 @@ def _print_item(item: dict[str, Any]) -> None:
     click.secho(item["title"], bold=True)
     if item["dnr"]:
         click.echo(f"Diarienummer: {item['dnr']}")
-    labels = [
-        ("presenter", "Föredragande"),
-        ("summary", "Sammanfattning"),
-        ("proposal", "Förslag till beslut"),
-        ("motions", "Yrkanden"),
-        ("proceedings", "Beslutsgång"),
-        ("decision", "Beslut"),
-    ]
     parts = item["parts"]
     shown = False
-    for key, label in labels:
+    for key, label in PART_LABELS:
         if parts.get(key):
             click.secho(f"\n{label}", underline=True)
             click.echo(_wrap(parts[key]))

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from ...errors import MinutesearchError
 from ...locations import PROJECT_ROOT
+from ...model import PART_LABELS
 from .. import data
 from ..messages import OpenItem, OpenPerson
 from ..widgets.chips import ChipRow, link_list
@@ -26,14 +27,6 @@ from ..widgets.entry_list import EntryList, where
 if TYPE_CHECKING:
     from ..app import MinutesApp
 
-PARTS = [
-    ("presenter", "Föredragande"),
-    ("summary", "Sammanfattning"),
-    ("proposal", "Förslag till beslut"),
-    ("motions", "Yrkanden"),
-    ("proceedings", "Beslutsgång"),
-    ("decision", "Beslut"),
-]
 LINK_KINDS = {"attachment": "Bilaga", "extract": "Utdrag", "protocol": "Protokoll"}
 
 
@@ -92,7 +85,7 @@ class ItemScreen(Screen[None]):
                 yield ChipRow(label, item[key], action)
         parts = item.get("parts") or {}
         shown = False
-        for key, label in PARTS:
+        for key, label in PART_LABELS:
             text = (parts.get(key) or "").strip()
             if text:
                 shown = True
