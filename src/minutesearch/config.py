@@ -18,6 +18,10 @@ class Settings:
     """Embedder backend: `e5-small`, `sentence-transformers:<dir or package>`, `fake`, or `none`."""
     ner: bool = True
     """Run the spaCy NER pipeline during ingest (off: gazetteer rules only)."""
+    keyword_engine: str = "tantivy"
+    """Keyword index engine: `tantivy` (default) or `whoosh`; both index the same Swedish stems."""
+    workers: int = 0
+    """Processes for reading files and NER during ingest; 0 = one per CPU core (at most 4)."""
 
     @classmethod
     def default(cls, index_override: str | None = None, **kw: object) -> Settings:

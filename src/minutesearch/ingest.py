@@ -1,24 +1,48 @@
-"""read -> parse -> store -> stages (entities, topics, indexes, analysis); incremental by hash."""
+"""read -> parse -> store -> stages (entities, topics, indexes, analysis); incremental by hash.
+
+New and changed files are read and parsed in worker processes (`Settings.workers`); this process
+alone writes to the store, in file order, so the result does not depend on the number of workers.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .atomic import swap_into_place
 from .config import Settings
 from .errors import MinutesearchError, ReadError
 from .locations import PROJECT_ROOT, store_path
+from .model import Document
+from .parallel import (
+    Preload,
+    die_with_parent,
+    effective_workers,
+    exit_reason,
+    fork_context,
+    process_pool,
+)
 from .parse import parse_document
 from .read import SUPPORTED_SUFFIXES, read_document
 from .stages import ProgressFn, StageContext, _no_progress
 from .store import Store
 
 Stage = Callable[[StageContext], None]
+
+READ_AHEAD = 16
+"""Files in flight per reader process: enough that one slow PDF does not leave the others idle."""
 
 
 @dataclass
@@ -117,13 +141,14 @@ def ingest(
     with Store.open(settings.index_dir) as store:
         known = store.source_hashes()
         changed: set[str] = set()
-        for n, path in enumerate(files):
-            progress("read", n, len(files))
-            outcome = _ingest_file(store, path, known)
+        stages = stages if stages is not None else default_stages()
+        preload = Preload([partial(p, settings) for p in _preparations(stages)])
+        workers = effective_workers(settings)
+        for outcome in _store_files(store, files, known, workers, progress, preload):
             report.files.append(outcome)
             if outcome.status in ("new", "changed") and outcome.doc_id:
                 changed.add(outcome.doc_id)
-        progress("read", len(files), len(files))
+        preload.wait()
         removed = _remove_vanished(store, paths, {source_key(f) for f in files}, known)
         report.files += [FileOutcome(s, "removed") for s in removed]
         store.relink()
@@ -135,7 +160,7 @@ def ingest(
             rebuild=rebuild,
             progress=progress,
         )
-        for stage in stages if stages is not None else default_stages():
+        for stage in stages:
             if not changed and not removed and _stage_is_current(ctx, stage):
                 continue
             stage(ctx)
@@ -144,13 +169,28 @@ def ingest(
     return report
 
 
+def _preparations(stages: list[Stage]) -> list[Callable[[Settings], object]]:
+    """The stages' optional `prepare(settings)`: loading done ahead, while files are read."""
+    return [p for p in (getattr(s, "prepare", None) for s in stages) if p is not None]
+
+
 def _stage_is_current(ctx: StageContext, stage: Stage) -> bool:
     """A stage may expose `is_current(ctx)`; without one, an unchanged corpus skips it."""
     check = getattr(stage, "is_current", None)
     return bool(check(ctx)) if check else True
 
 
-def _ingest_file(store: Store, path: Path, known: dict[str, str]) -> FileOutcome:
+@dataclass
+class _ToRead:
+    """A file whose content is new or changed: it is read, parsed and stored."""
+
+    path: Path
+    key: str
+    digest: str
+
+
+def _check_file(path: Path, known: dict[str, str]) -> FileOutcome | _ToRead:
+    """Hash one file: an outcome when it is unreadable or unchanged, else what to read."""
     key = source_key(path)
     try:
         digest = sha256_file(path)
@@ -158,6 +198,14 @@ def _ingest_file(store: Store, path: Path, known: dict[str, str]) -> FileOutcome
         return FileOutcome(key, "skipped", reason=f"cannot read ({exc.strerror})")
     if known.get(key) == digest:
         return FileOutcome(key, "unchanged")
+    return _ToRead(path, key, digest)
+
+
+def read_and_parse(path: Path, key: str) -> Document | FileOutcome:
+    """Read and parse one file; any failure is a skipped outcome with its reason.
+
+    The same function runs in a worker process and in-process, so both give the same result.
+    """
     try:
         result = read_document(path)
         doc = parse_document(result.text, key)
@@ -168,11 +216,165 @@ def _ingest_file(store: Store, path: Path, known: dict[str, str]) -> FileOutcome
     except Exception as exc:  # a parser bug must not end the whole run; it is reported per file
         return FileOutcome(key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}")
     doc.warnings = result.warnings + doc.warnings
-    doc_id = store.save_document(doc, digest)
-    status = "changed" if key in known else "new"
+    return doc
+
+
+def _store_files(
+    store: Store,
+    files: list[Path],
+    known: dict[str, str],
+    workers: int,
+    progress: ProgressFn,
+    preload: Preload,
+) -> Iterator[FileOutcome]:
+    """Outcomes of the files in order; new and changed ones are read (maybe in workers), then stored.
+
+    Only this process writes to the store, one document per transaction in file order, so the
+    store ends up the same whatever the number of workers. While workers read, `preload` runs.
+    """
+    checked = [_check_file(path, known) for path in files]
+    to_read = [c for c in checked if isinstance(c, _ToRead)]
+    if workers > 1 and len(to_read) > 1:
+        parsed = read_in_workers(to_read, workers, preload)
+    else:
+        parsed = (read_and_parse(f.path, f.key) for f in to_read)
+    with closing(parsed):
+        for n, check in enumerate(checked):
+            progress("read", n, len(files))
+            yield _store_one(store, check, parsed, known) if isinstance(check, _ToRead) else check
+    progress("read", len(files), len(files))
+
+
+def _store_one(
+    store: Store, todo: _ToRead, parsed: Iterator[Document | FileOutcome], known: dict[str, str]
+) -> FileOutcome:
+    """Store the next parsed document (the one of `todo`), or pass on why it was skipped."""
+    doc = next(parsed)
+    if isinstance(doc, FileOutcome):
+        return doc
+    doc_id = store.save_document(doc, todo.digest)
+    status = "changed" if todo.key in known else "new"
     return FileOutcome(
-        key, status, doc_id=doc_id, items=len(doc.items), warnings=list(doc.warnings)
+        todo.key, status, doc_id=doc_id, items=len(doc.items), warnings=list(doc.warnings)
     )
+
+
+def read_in_workers(
+    to_read: list[_ToRead], workers: int, preload: Preload | None = None
+) -> Generator[Document | FileOutcome, None, None]:
+    """`read_and_parse` of each file, in order, computed by a pool of `workers` processes.
+
+    At most READ_AHEAD files per worker are in flight, so memory stays bounded. When a worker
+    dies (a crash in a parser, the OOM killer), the pool is broken: each file that was in flight
+    and has no result is then read again alone in a process of its own, so the file that kills
+    its process is skipped with that reason and the others are stored; a fresh pool reads the
+    rest. Should no process start at all, the remaining files are read in this process.
+    `preload` starts once the workers are forked, and is waited for before any later fork.
+    """
+    preload = preload or Preload([])
+    pending = deque(to_read)
+    in_flight: deque[tuple[_ToRead, Future[Document | FileOutcome]]] = deque()
+    pool = _start_pool(workers)
+    try:
+        while pending or in_flight:
+            while pool is not None and pending and len(in_flight) < READ_AHEAD * workers:
+                try:
+                    future = pool.submit(read_and_parse, pending[0].path, pending[0].key)
+                except (BrokenProcessPool, RuntimeError, OSError):
+                    if not in_flight:  # nothing will report the break: read in this process
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        pool = None
+                    break
+                in_flight.append((pending.popleft(), future))
+                preload.start()  # the first submit forked all the workers
+            if not in_flight:
+                todo = pending.popleft()
+                yield read_and_parse(todo.path, todo.key)
+                continue
+            todo, future = in_flight[0]
+            try:
+                result = _result(todo, future)
+            except BrokenProcessPool:
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                preload.wait()  # no fork while the preload thread may hold an import lock
+                yield from _after_break(list(in_flight))
+                in_flight.clear()
+                pool = _start_pool(workers)
+                continue
+            in_flight.popleft()
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _after_break(
+    in_flight: list[tuple[_ToRead, Future[Document | FileOutcome]]],
+) -> Iterator[Document | FileOutcome]:
+    """The files that were in flight when the pool broke: finished results, others read alone."""
+    for todo, future in in_flight:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield future.result()
+        else:
+            yield _read_alone(todo)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A fresh pool of reader processes, or None when processes cannot be started."""
+    try:
+        return process_pool(workers)
+    except (OSError, ValueError):
+        return None
+
+
+def _result(todo: _ToRead, future: Future[Document | FileOutcome]) -> Document | FileOutcome:
+    """The result of one worker's read; BrokenProcessPool passes through to the caller."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except Exception as exc:  # e.g. a result that could not be sent back; reported per file
+        return FileOutcome(
+            todo.key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}"
+        )
+
+
+def _read_alone(todo: _ToRead) -> Document | FileOutcome:
+    """`read_and_parse` in a process of its own: if that process dies, the file is skipped."""
+    ctx = fork_context()
+    if ctx is None:
+        return read_and_parse(todo.path, todo.key)
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(  # type: ignore[attr-defined]
+        target=_read_alone_child, args=(os.getpid(), send, todo.path, todo.key), daemon=True
+    )
+    try:
+        proc.start()
+    except OSError:
+        receive.close()
+        send.close()
+        return read_and_parse(todo.path, todo.key)
+    send.close()
+    try:
+        result: Document | FileOutcome = receive.recv()
+    except (EOFError, OSError, pickle.UnpicklingError):
+        proc.join()
+        return FileOutcome(
+            todo.key,
+            "skipped",
+            reason=f"reading it crashed the worker process ({exit_reason(proc.exitcode)})",
+        )
+    finally:
+        receive.close()
+    proc.join()
+    return result
+
+
+def _read_alone_child(parent: int, send: Connection, path: Path, key: str) -> None:
+    die_with_parent(parent)
+    send.send(read_and_parse(path, key))
+    send.close()
 
 
 def _remove_vanished(

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from .config import Settings
 from .stages import StageContext
 from .store import Store
 
@@ -149,7 +150,14 @@ def _is_current(ctx: StageContext) -> bool:
     )
 
 
+def _prepare(settings: Settings) -> None:
+    """Import scikit-learn ahead: ingest calls this while workers read files."""
+    import sklearn.decomposition  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+
+
 build_topics.is_current = _is_current  # type: ignore[attr-defined]
+build_topics.prepare = _prepare  # type: ignore[attr-defined]
 
 
 def list_topics(store: Store) -> list[dict[str, Any]]:

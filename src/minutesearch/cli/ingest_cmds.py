@@ -28,6 +28,20 @@ from .common import AppContext, echo_json_lines, pass_app
 @click.option(
     "--no-ner", is_flag=True, help="Skip the statistical NER model (gazetteer rules only)."
 )
+@click.option(
+    "--keyword-engine",
+    type=click.Choice(["tantivy", "whoosh"]),
+    default=None,
+    help="Engine of the keyword index (both use the same Swedish analysis)."
+    " Default: the index's current engine, else tantivy.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes for reading and NER; 0 = one per CPU core (at most 4).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_app
 def ingest(
@@ -36,13 +50,16 @@ def ingest(
     rebuild: bool,
     embedder: str,
     no_ner: bool,
+    keyword_engine: str | None,
+    workers: int,
     quiet: bool,
 ) -> None:
     """Read protocols (PDF, DOCX, text) into the store and indexes. Default: corpus/."""
     from ..ingest import ingest as run_ingest
 
     targets = list(paths) or [CORPUS_DIR]
-    settings = app.settings(embedder=embedder, ner=not no_ner)
+    engine = {"keyword_engine": keyword_engine} if keyword_engine else {}
+    settings = app.settings(embedder=embedder, ner=not no_ner, workers=workers, **engine)
     bar = _Progress(quiet or not sys.stderr.isatty())
     report = run_ingest(targets, settings, rebuild=rebuild, progress=bar)
     bar.close()

@@ -83,14 +83,28 @@ class Gazetteer:
         low = text.lower()
         if re.search(r"\b(rjh|region jh|region jämtland härjedalen)\b", low):
             return "Region Jämtland Härjedalen"
-        for _place, org, _lan in self.kommuner:
-            stem = (kommun_stem(org) or org).lower()
-            if f"{stem} kommun" in low or f"{stem} stad" in low or org.lower() in low:
+        for org, needles in _municipality_needles(self):
+            if any(n in low for n in needles):
                 return org
-        for region in self.regioner:
-            if region.lower() in low:
-                return region
         return None
+
+
+_Needles = tuple[tuple[str, tuple[str, ...]], ...]
+_NEEDLES: dict[int, tuple[Gazetteer, _Needles]] = {}
+
+
+def _municipality_needles(gaz: Gazetteer) -> _Needles:
+    """Per kommun (then region), the lowercase strings that name it in free text (cached)."""
+    cached = _NEEDLES.get(id(gaz))
+    if cached is not None and cached[0] is gaz:
+        return cached[1]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for _place, org, _lan in gaz.kommuner:
+        stem = (kommun_stem(org) or org).lower()
+        out.append((org, (f"{stem} kommun", f"{stem} stad", org.lower())))
+    out += [(region, (region.lower(),)) for region in gaz.regioner]
+    _NEEDLES[id(gaz)] = (gaz, tuple(out))
+    return tuple(out)
 
 
 _ORG_WORDS = frozenset(

@@ -53,8 +53,9 @@ def role_words() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=200_000)
 def clean_name(raw: str) -> str:
-    """'Margareta Winberg (S), ordförande' -> 'Margareta Winberg'."""
+    """'Margareta Winberg (S), ordförande' -> 'Margareta Winberg' (cached: called per mention)."""
     text = _TAGS.sub("", unicodedata.normalize("NFC", raw))
     text = PARTY_RE.split(text)[0]
     text = re.split(r"[,(§\t]| – | - ", text)[0]

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Generator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, suppress
+from typing import Any
+
+from ..config import Settings
 from ..errors import ModelError
+from ..parallel import effective_workers, process_pool
 from ..stages import StageContext
-from .ner import common_words, extract, load_pipeline, rules_pipeline
+from .gazetteer import load_gazetteer
+from .ner import common_words, extract, is_known_name, load_pipeline, rules_pipeline
 from .resolve import rebuild_persons
 
 STAGE = "entities"
+BATCH = 64
+"""Items per spaCy call and per write transaction. A worker is given whole batches, so spaCy sees
+exactly the same batches (and finds exactly the same entities) however many processes run."""
+MIN_ITEMS_FOR_WORKERS = 200
+"""Fewer items than this are annotated in-process: forking would cost more than it saves."""
+IN_FLIGHT_PER_WORKER = 4
+"""Batches queued per worker, so no worker waits while the parent writes."""
+
+Row = tuple[str, str, str]
+"""(item id, title, text) of one item to annotate."""
+MentionRow = tuple[str, str, str, int | None, int | None]
+"""A row of `mentions`: (item id, label, text, start, end); a title's entities have no offsets."""
 
 
 def _pipeline(ctx: StageContext) -> object:
@@ -43,23 +65,100 @@ def annotate(ctx: StageContext) -> None:
         nlp = _pipeline(ctx)
         # Words the corpus writes in lower case are common nouns, not names (see ner._common_noun).
         common = common_words([r["text"] for r in rows])
-        batch = 64
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            ctx.progress(STAGE, start, len(rows))
-            # The text carries offsets; a title's entities are stored without offsets.
-            text_spans = extract(nlp, [r["text"] for r in chunk], common=common)
-            title_spans = extract(nlp, [r["title"] for r in chunk], common=common)
-            with ctx.store.transaction() as tx:
-                for r, spans, tspans in zip(chunk, text_spans, title_spans, strict=True):
-                    tx.execute("DELETE FROM mentions WHERE item_id = ?", (r["id"],))
-                    tx.executemany(
-                        "INSERT INTO mentions (item_id, label, text, start, end) VALUES (?,?,?,?,?)",
-                        [(r["id"], s.label, s.text, s.start, s.end) for s in spans]
-                        + [(r["id"], s.label, s.text, None, None) for s in tspans],
-                    )
-        ctx.progress(STAGE, len(rows), len(rows))
+        items: list[Row] = [(r["id"], r["title"], r["text"]) for r in rows]
+        batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
+        workers = effective_workers(ctx.settings) if len(items) >= MIN_ITEMS_FOR_WORKERS else 1
+        with closing(batch_mentions(nlp, batches, common, min(workers, len(batches)))) as found:
+            for n, (batch, mentions) in enumerate(zip(batches, found, strict=True)):
+                ctx.progress(STAGE, n * BATCH, len(items))
+                with ctx.store.transaction() as tx:
+                    for (item_id, _, _), item_mentions in zip(batch, mentions, strict=True):
+                        tx.execute("DELETE FROM mentions WHERE item_id = ?", (item_id,))
+                        tx.executemany(
+                            "INSERT INTO mentions (item_id, label, text, start, end)"
+                            " VALUES (?,?,?,?,?)",
+                            item_mentions,
+                        )
+        ctx.progress(STAGE, len(items), len(items))
     rebuild_persons(ctx.store)
+
+
+def mentions_of(nlp: Any, batch: list[Row], common: set[str]) -> list[list[MentionRow]]:
+    """The mention rows of each item of one batch: the text's entities, then the title's."""
+    text_spans = extract(nlp, [text for _, _, text in batch], common=common)
+    title_spans = extract(nlp, [title for _, title, _ in batch], common=common)
+    return [
+        [(item_id, s.label, s.text, s.start, s.end) for s in spans]
+        + [(item_id, s.label, s.text, None, None) for s in tspans]
+        for (item_id, _, _), spans, tspans in zip(batch, text_spans, title_spans, strict=True)
+    ]
+
+
+def batch_mentions(
+    nlp: Any, batches: list[list[Row]], common: set[str], workers: int
+) -> Generator[list[list[MentionRow]], None, None]:
+    """`mentions_of` each batch, in order: in-process, or by `workers` forked processes.
+
+    Why an own pool rather than spaCy's `nlp.pipe(n_process=2)`: on the 2-core dev machine the
+    pool annotated the 582 items of corpus-extra + corpus in 3.8-4.0 s, spaCy's in 4.6-4.8 s,
+    one process in 7.6 s (both gave the same entities). spaCy's workers send every Doc back to be
+    filtered in the parent, and each `pipe` call starts its processes anew; forked workers
+    inherit the loaded pipeline and the corpus' common words, filter the entities themselves
+    and return plain tuples, one BATCH at a time (bigger chunks balanced worse: 4.6 s for 192).
+    A pool also lets a dead worker be survived: its unfinished batches are annotated here.
+    """
+    pool = _start_pool(nlp, common, workers) if workers > 1 else None
+    in_flight: deque[Future[list[list[MentionRow]]]] = deque()
+    submitted = 0
+    try:
+        for batch in batches:
+            while pool is not None and submitted < len(batches):
+                if len(in_flight) >= IN_FLIGHT_PER_WORKER * workers:
+                    break
+                try:
+                    in_flight.append(pool.submit(_worker_mentions, batches[submitted]))
+                except (BrokenProcessPool, RuntimeError, OSError):
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = None
+                    break
+                submitted += 1
+            future = in_flight.popleft() if in_flight else None
+            try:
+                found = future.result() if future else mentions_of(nlp, batch, common)
+            except BrokenProcessPool:  # a worker died: this batch and the rest are done here
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = None
+                found = mentions_of(nlp, batch, common)
+            yield found
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_pool(nlp: Any, common: set[str], workers: int) -> ProcessPoolExecutor | None:
+    """Forked workers holding the pipeline and common words; None when they cannot start."""
+    load_gazetteer()  # the name lists the filters use, loaded once here for all workers
+    is_known_name("")
+    try:
+        return process_pool(workers, _init_worker, (nlp, common))
+    except (OSError, ValueError):
+        return None
+
+
+_worker_state: tuple[Any, set[str]] | None = None
+
+
+def _init_worker(nlp: Any, common: set[str]) -> None:
+    global _worker_state
+    _worker_state = (nlp, common)
+
+
+def _worker_mentions(batch: list[Row]) -> list[list[MentionRow]]:
+    """`mentions_of` one batch in a worker, with the pipeline the worker inherited."""
+    assert _worker_state is not None, "worker started without a pipeline"
+    nlp, common = _worker_state
+    return mentions_of(nlp, batch, common)
 
 
 def _is_current(ctx: StageContext) -> bool:
@@ -69,4 +168,16 @@ def _is_current(ctx: StageContext) -> bool:
     return has_mentions or not has_items
 
 
+def _prepare(settings: Settings) -> None:
+    """Load the pipeline and name lists ahead: ingest calls this while workers read files."""
+    if settings.ner:
+        with suppress(ModelError):  # annotate warns about it when it runs
+            load_pipeline()
+    else:
+        rules_pipeline()
+    load_gazetteer()
+    is_known_name("")
+
+
 annotate.is_current = _is_current  # type: ignore[attr-defined]
+annotate.prepare = _prepare  # type: ignore[attr-defined]
