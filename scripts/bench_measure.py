@@ -36,6 +36,7 @@ from bench_peers import (
     build_fts5,
     build_tantivy,
     build_usearch,
+    build_whoosh,
     item_texts,
     overlap_at_k,
     recall_at_k,
@@ -243,7 +244,13 @@ def keyword_peers(
     out: list[Record] = []
     with Store.open(idx, create=False) as store:
         rows = list(item_texts(store.conn))
+
+    def build_whoosh_peer(rows: list[tuple[str, str, str]], work: Path) -> PeerIndex:
+        return build_whoosh(idx, work)
+
+    build_whoosh_peer.__name__ = "build_whoosh"
     builders: list[Callable[[list[tuple[str, str, str]], Path], PeerIndex]] = [
+        build_whoosh_peer,
         build_tantivy,
         build_fts5,
     ]

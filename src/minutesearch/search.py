@@ -15,13 +15,11 @@ import time
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import numpy as np
-
 from .config import Settings
 from .errors import QueryError
 from .index.analyzer import ParsedQuery, parse_query, snippet
 from .index.fulltext import keyword_candidates, more_like_this
-from .index.semantic import open_vectors, semantic_candidates
+from .index.semantic import open_vectors, semantic_candidates, top_k
 from .store import Store
 
 RRF_K = 60
@@ -153,15 +151,23 @@ def allowed_items(store: Store, filters: SearchFilters) -> set[str] | None:
     return {r[0] for r in store.conn.execute(sql, args)}
 
 
-def _canonical_map(store: Store) -> dict[str, str | None]:
-    """Extract item -> its protocol item. Only extracts have one, so this stays small at scale
-    (a map over every item cost 150–280 ms per query at 100k items)."""
-    return {
-        r[0]: r[1]
-        for r in store.conn.execute(
-            "SELECT id, canonical_id FROM items WHERE canonical_id IS NOT NULL"
+def _canonical_map(store: Store, *ranked: list[tuple[str, float]]) -> dict[str, str | None]:
+    """Extract item -> its protocol item, for the candidates only: looked up by primary key
+    (a map over every item scanned the whole items table: 140 ms per query at 100k items)."""
+    ids = sorted({item_id for lst in ranked for item_id, _ in lst})
+    out: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            (r[0], r[1])
+            for r in store.conn.execute(
+                f"SELECT id, canonical_id FROM items WHERE id IN ({marks})"
+                " AND canonical_id IS NOT NULL",
+                chunk,
+            )
         )
-    }
+    return out
 
 
 def _collapse(
@@ -212,13 +218,12 @@ def search(
         raise QueryError(f"Okänt sökläge {mode!r}: välj keyword, semantic eller hybrid.")
     q = parse_query(query)
     allowed = allowed_items(store, filters or SearchFilters())
-    canon = _canonical_map(store)
     note = None
     kw: list[tuple[str, float]] = []
     fallback = False
     if mode in ("keyword", "hybrid"):
         kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
-        kw = _collapse(kw_raw, canon, allowed)
+        kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
     sem: list[tuple[str, float]] | None = None
     if mode == "hybrid" and not q.must:
         mode = "keyword"  # only diarienummer / § numbers: nothing for an embedder to mean
@@ -231,10 +236,10 @@ def search(
             )
             if mode == "semantic":
                 kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
-                kw = _collapse(kw_raw, canon, allowed)
+                kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
             mode = "keyword"
         else:
-            sem = _collapse(raw, canon, allowed)[:SEMANTIC_DEPTH]
+            sem = _collapse(raw, _canonical_map(store, raw), allowed)[:SEMANTIC_DEPTH]
     if mode == "hybrid" and sem is not None:
         ranked = rrf(kw, sem, weights=(FALLBACK_WEIGHT if fallback else 1.0, 1.0))
     elif mode == "semantic" and sem is not None:
@@ -274,15 +279,16 @@ def related(store: Store, settings: Settings, item_id: str, *, limit: int = 10) 
     row = store.item_row(item_id)
     own = row["canonical_id"] or row["id"]
     own_doc = store.item_row(own)["doc_id"]
-    canon = _canonical_map(store)
     vi = open_vectors(settings)
     ranked: list[tuple[str, float]]
     if vi is not None and own in vi.ids:
         means = vi.item_means()
         sims = means @ means[vi.ids.index(own)]
-        ranked = [(vi.ids[int(n)], float(sims[n])) for n in np.argsort(-sims, kind="stable")]
+        # Extract copies collapse into their protocol item: keep room for them.
+        ranked = [(vi.ids[int(n)], float(sims[n])) for n in top_k(sims, limit * 10 + 50)]
     else:
         ranked = more_like_this(settings.index_dir, f"{row['title']}\n{row['text']}")
+    canon = _canonical_map(store, ranked)
     ranked = [(i, s) for i, s in _collapse(ranked, canon, None) if i != own]
     ranked = ranked[: limit * 3]
     docs = {i: store.item_row(i)["doc_id"] for i, _ in ranked}

