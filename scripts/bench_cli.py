@@ -79,7 +79,7 @@ def cold_cli(scale: int | str, idx: Path, runs: int) -> list[Record]:
                 "cli_keyword_search_cold",
                 statistics.median(wall(search) for _ in range(runs)),
                 "s",
-                "new process: imports, opening the store and the Whoosh index, one query",
+                "new process: imports, opening the store and the keyword index, one query",
             )
         )
     except subprocess.CalledProcessError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import resource
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -44,15 +45,33 @@ class Timing:
         return self.cpu / self.wall if self.wall > 0 else 0.0
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (every thread) and of its ended child processes (ingest workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 @contextmanager
 def timed(into: Timing) -> Iterator[Timing]:
-    # process_time counts every thread of this process, so numpy or e5 threads show as cores > 1.
-    wall, cpu = time.perf_counter(), time.process_time()
+    # Threads (numpy, e5) and worker processes (read, NER) both count: cores > 1 means both in use.
+    wall, cpu = time.perf_counter(), cpu_seconds()
     try:
         yield into
     finally:
         into.wall += time.perf_counter() - wall
-        into.cpu += time.process_time() - cpu
+        into.cpu += cpu_seconds() - cpu
+
+
+def ingest_end_to_end(paths: list[Path], idx: Path, workers: int) -> tuple[int, Timing]:
+    """`minutesearch ingest --embedder none --workers N` as shipped, into a fresh folder."""
+    from minutesearch.ingest import ingest
+
+    timing = Timing()
+    settings = Settings(index_dir=idx, embedder="none", workers=workers)
+    with timed(timing):
+        report = ingest(paths, settings)
+    return int(report.counts.get("items", 0)), timing
 
 
 @dataclass

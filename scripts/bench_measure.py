@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -23,6 +24,7 @@ from bench_corpus import (
     derived_vectors,
     dir_size,
     embed_sample,
+    ingest_end_to_end,
     ingest_real,
     prefill_embedding_cache,
     real_items,
@@ -129,6 +131,7 @@ def build(
         files, items = ingest_real(real_paths, idx, times)
         log(f"real corpus: {files} files, {items} items stored")
         out.append(record(scale, "files", files, "files"))
+        out += end_to_end(scale, real_paths, idx.parent)
         base, rate = embed_sample(idx, CACHE_DIR, log)
         out.append(
             record(
@@ -184,6 +187,26 @@ def build(
     for part, size in SIZE_PARTS.items():
         out.append(record(scale, f"size_{part}", size(idx) / 2**20, "MB"))
     return times, out
+
+
+def end_to_end(scale: int | str, paths: list[Path], work: Path) -> list[Record]:
+    """The whole `ingest --embedder none` on the real files, one worker and one per core."""
+    from minutesearch.parallel import effective_workers
+
+    out: list[Record] = []
+    for workers, name in ((1, "ingest_e2e_1worker"), (0, "ingest_e2e")):
+        target = work / f"e2e-{workers}"
+        shutil.rmtree(target, ignore_errors=True)
+        items, t = ingest_end_to_end(paths, target, workers)
+        shutil.rmtree(target, ignore_errors=True)
+        n = effective_workers(workers)
+        note = f"measured: ingest --embedder none --workers {workers} ({n} process(es)), all stages"
+        log(f"{name}: {items} items in {t.wall:.1f} s, cores {t.cores:.2f}")
+        out.append(
+            record(scale, f"{name}_rate", items / t.wall if t.wall else None, "items/s", note)
+        )
+        out.append(record(scale, f"{name}_cores", t.cores, "cpu/wall"))
+    return out
 
 
 def query_vectors(queries: list[str]) -> np.ndarray:
