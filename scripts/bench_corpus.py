@@ -64,14 +64,22 @@ def timed(into: Timing) -> Iterator[Timing]:
 
 
 def ingest_end_to_end(paths: list[Path], idx: Path, workers: int) -> tuple[int, Timing]:
-    """`minutesearch ingest --embedder none --workers N` as shipped, into a fresh folder."""
-    from minutesearch.ingest import ingest
+    """`minutesearch ingest --embedder none --workers N` as a user runs it: a fresh process,
+    imports included; wall time, and CPU of it and its workers (wait4)."""
+    import os
+    import subprocess
+    import sys
 
-    timing = Timing()
-    settings = Settings(index_dir=idx, embedder="none", workers=workers)
-    with timed(timing):
-        report = ingest(paths, settings)
-    return int(report.counts.get("items", 0)), timing
+    cmd = [sys.executable, "-c", "from minutesearch.cli import main; main()"]
+    cmd += ["--index-dir", str(idx), "ingest", *map(str, paths)]
+    cmd += ["--embedder", "none", "--workers", str(workers), "-q"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    timing = Timing(wall=time.perf_counter() - start, cpu=usage.ru_utime + usage.ru_stime)
+    with Store.open(idx, create=False) as store:
+        items = int(store.conn.execute("SELECT count(*) FROM items").fetchone()[0])
+    return items, timing
 
 
 @dataclass

@@ -40,6 +40,9 @@ def stop_words() -> list[str]:
     """spaCy's Swedish stop words plus words every protocol repeats."""
     from importlib import resources
 
+    from .entities.ner import import_spacy
+
+    import_spacy()  # spaCy without torch, before spacy.lang loads spaCy itself
     from spacy.lang.sv.stop_words import STOP_WORDS
 
     text = resources.files("minutesearch.data").joinpath(STOP_FILE).read_text(encoding="utf-8")
