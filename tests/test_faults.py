@@ -257,3 +257,25 @@ def test_held_write_transaction_does_not_block_the_cli(seeds_dir: Path, tmp_path
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_second_ingest_into_the_same_index_is_refused_clearly(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """Two writers would race on the keyword index; the second gets one line and exit 1."""
+    import fcntl
+
+    from minutesearch.ingest import LOCK_FILE
+
+    idx = tmp_path / "idx"
+    idx.mkdir()
+    with open(idx / LOCK_FILE, "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # what a running ingest holds
+        run = cli(idx, *INGEST_ARGS, str(seeds_dir))
+        assert run.returncode == 1
+        assert "Traceback" not in run.stderr
+        assert "ingest" in run.stderr and str(idx) in run.stderr
+        assert count_documents(idx) == 0
+    run = cli(idx, *INGEST_ARGS, str(seeds_dir))  # released (as when the holder dies)
+    assert run.returncode == 0, run.stderr
+    assert count_documents(idx) == 5

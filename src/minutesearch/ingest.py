@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .atomic import swap_into_place
 from .config import Settings
-from .errors import MinutesearchError, ReadError
+from .errors import MinutesearchError, ReadError, StoreError
 from .locations import PROJECT_ROOT, store_path
 from .model import Document
 from .parallel import (
@@ -41,6 +41,7 @@ from .store import Store
 
 Stage = Callable[[StageContext], None]
 
+LOCK_FILE = "ingest.lock"
 READ_AHEAD = 16
 """Files in flight per reader process: enough that one slow PDF does not leave the others idle."""
 
@@ -131,10 +132,44 @@ def ingest(
     progress: ProgressFn = _no_progress,
     stages: list[Stage] | None = None,
 ) -> IngestReport:
-    """Ingest files into the store under settings.index_dir; never damages what was stored."""
+    """Ingest files into the store under settings.index_dir; never damages what was stored.
+
+    One ingest at a time per index folder (StoreError for a second one); readers never wait.
+    """
     paths = list(paths)
-    if rebuild:
-        return _rebuild(paths, settings, progress, stages)
+    with ingest_lock(settings.index_dir):
+        if rebuild:
+            return _rebuild(paths, settings, progress, stages)
+        return _ingest(paths, settings, progress, stages)
+
+
+@contextmanager
+def ingest_lock(idx_dir: Path) -> Iterator[None]:
+    """Hold `idx_dir/ingest.lock` (flock: released by the OS even when the process is killed)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): the store's own transactions still protect it
+        yield
+        return
+    idx_dir.mkdir(parents=True, exist_ok=True)
+    with open(idx_dir / LOCK_FILE, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(
+                f"Ett annat `minutesearch ingest` skriver redan till {idx_dir}; vänta tills det"
+                " är klart och kör sedan igen.",
+                "Ingest pågår",
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _ingest(
+    paths: list[Path], settings: Settings, progress: ProgressFn, stages: list[Stage] | None
+) -> IngestReport:
     report = IngestReport()
     files, bad = discover(paths)
     report.files += bad
@@ -157,7 +192,7 @@ def ingest(
             settings=settings,
             changed_docs=changed,
             removed_docs=set(removed),
-            rebuild=rebuild,
+            rebuild=False,  # a --rebuild ingests into a fresh folder: nothing to redo
             progress=progress,
         )
         for stage in stages:

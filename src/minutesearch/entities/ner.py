@@ -80,7 +80,6 @@ def replace_rulers(nlp: Any) -> None:
     add_rulers(nlp)
 
 
-@lru_cache(maxsize=2)
 def import_spacy() -> Any:
     """spaCy, imported without torch.
 
@@ -101,6 +100,7 @@ def import_spacy() -> Any:
     return spacy
 
 
+@lru_cache(maxsize=2)
 def load_pipeline(model_dir: str | None = None) -> Any:
     """The trained pipeline from disk (cached per process); ModelError when it cannot load."""
     spacy = import_spacy()
