@@ -113,7 +113,8 @@ def results_table(records: list[Record]) -> str:
     scales: list[int | str] = []
     measures: list[tuple[str, str]] = []
     cell: dict[tuple[str, int | str], Record] = {}
-    for r in records:
+    # Real corpus first, then growing scales (a --merge run appends its scales after the kept ones).
+    for r in sorted(records, key=lambda r: -1 if r.scale == "real" else int(r.scale)):
         if r.scale not in scales:
             scales.append(r.scale)
         if (r.measure, r.unit) not in measures:
