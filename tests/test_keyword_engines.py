@@ -89,14 +89,20 @@ def _copy_some(src: Path, dst: Path, names: list[str]) -> None:
         shutil.copy2(src / name, dst / name)
 
 
+def _first_seeds(seeds_dir: Path, tmp_path: Path, n: int) -> tuple[list[str], Path, Settings]:
+    """A tantivy index of the first n seeds; the seed names and the corpus folder to add to."""
+    names = sorted(p.name for p in seeds_dir.iterdir())
+    corpus = tmp_path / "corpus"
+    _copy_some(seeds_dir, corpus, names[:n])
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none", keyword_engine="tantivy")
+    ingest([corpus], settings, stages=[build_fulltext])
+    return names, corpus, settings
+
+
 def test_tantivy_updates_in_place_and_forgets_removed_items(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    names = sorted(p.name for p in seeds_dir.iterdir())
-    corpus = tmp_path / "corpus"
-    _copy_some(seeds_dir, corpus, names[:3])
-    settings = Settings(index_dir=tmp_path / "idx", embedder="none", keyword_engine="tantivy")
-    ingest([corpus], settings, stages=[build_fulltext])
+    names, corpus, settings = _first_seeds(seeds_dir, tmp_path, 3)
     folder = fulltext_dir(settings.index_dir)
     first_stamp = read_stamp(folder)
 
@@ -145,11 +151,7 @@ def _some_title_word(settings: Settings, ids: set[str]) -> str:
 def test_a_crash_between_commit_and_fingerprints_converges(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    names = sorted(p.name for p in seeds_dir.iterdir())
-    corpus = tmp_path / "corpus"
-    _copy_some(seeds_dir, corpus, names[:4])
-    settings = Settings(index_dir=tmp_path / "idx", embedder="none", keyword_engine="tantivy")
-    ingest([corpus], settings, stages=[build_fulltext])
+    names, corpus, settings = _first_seeds(seeds_dir, tmp_path, 4)
     _copy_some(seeds_dir, corpus, names[4:])
 
     real_finish = fulltext._finish

@@ -105,6 +105,39 @@ async def test_filter_by_organ_and_switch_mode(seed_settings: Settings) -> None:
         assert {h["body_short"] for h in screen.found.hits} == {"SVOM"}
 
 
+async def test_filter_by_municipality_or_region(extra_dir: Path, tmp_path: Path) -> None:
+    """Göteborg's and Alingsås' Kommunstyrelsen are both "KS": the kommun filter tells them apart."""
+    from minutesearch.ingest import ingest
+
+    settings = Settings(index_dir=tmp_path / "idx", embedder="fake", ner=False)
+    ingest(
+        [
+            extra_dir / "goteborg" / "ks-2024-01-10.paragraphs.txt",
+            extra_dir / "alingsas" / "protokoll" / "2026-06-01_kommunstyrelsen.pdf",
+        ],
+        settings,
+    )
+    app = app_for(settings)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await search_for(pilot, "kommunstyrelsen")
+        assert screen.found is not None
+        everywhere = screen.found.total
+        choice = screen.query_one("#f-org", Select)
+        orgs = [value for _label, value in choice._options if isinstance(value, str)]
+        assert len(orgs) == 2, orgs
+        alingsas = next(o for o in orgs if "Alingsås" in str(o))
+        choice.value = alingsas
+        await until(pilot, lambda: screen.idle and "Alingsås" in text_of(screen, "#status"))
+        assert screen.found.hits and screen.found.total < everywhere
+        with Store.open(settings.index_dir, create=False) as store:
+            for hit in screen.found.hits:
+                doc = store.item_row(hit["id"])["doc_id"]
+                org = store.conn.execute(
+                    "SELECT organisation FROM documents WHERE id = ?", (doc,)
+                ).fetchone()[0]
+                assert org == alingsas
+
+
 async def test_open_item_follow_related_and_go_back(
     seed_settings: Settings, seed_store: Store
 ) -> None:

@@ -32,7 +32,15 @@ def filter_choices(settings: Settings) -> dict[str, list[tuple[str, str]]]:
             r[0] for r in store.conn.execute("SELECT DISTINCT kind FROM documents ORDER BY kind")
         ]
         topics = [r[0] for r in store.conn.execute("SELECT label FROM topics ORDER BY label")]
+        orgs = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT DISTINCT organisation FROM documents WHERE organisation IS NOT NULL"
+                " ORDER BY organisation"
+            )
+        ]
     return {
+        "org": [(o, o) for o in orgs],
         "body": [
             (f"{full} ({short})" if short and short != full else full, full)
             for full, short in bodies

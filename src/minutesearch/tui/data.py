@@ -55,6 +55,7 @@ def counts(settings: Settings) -> dict[str, int]:
 class Filters:
     """The filter panel's values, passed to `search.SearchFilters` as they are."""
 
+    org: str | None = None
     body: str | None = None
     since: str | None = None
     until: str | None = None

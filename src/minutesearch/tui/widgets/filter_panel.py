@@ -1,4 +1,4 @@
-"""The Sök screen's left panel: organ, datum från–till, parti, person, ämne, dokumenttyp."""
+"""The Sök screen's left panel: kommun/region, organ, datum från–till, parti, person, ämne, typ."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ from ..data import Filters
 from ..messages import FiltersChanged
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SELECTS = ("body", "party", "topic", "kind")
-_SELECT_LABELS = {"body": "Organ", "party": "Parti", "topic": "Ämne", "kind": "Dokumenttyp"}
+_SELECTS = ("org", "body", "party", "topic", "kind")
+_SELECT_LABELS = {
+    "org": "Kommun/region",
+    "body": "Organ",
+    "party": "Parti",
+    "topic": "Ämne",
+    "kind": "Dokumenttyp",
+}
 
 
 class FilterPanel(VerticalScroll):
@@ -28,7 +34,7 @@ class FilterPanel(VerticalScroll):
         self.border_title = "Filter"
 
     def compose(self) -> ComposeResult:
-        for key in _SELECTS[:1]:
+        for key in _SELECTS[:2]:  # "KS" is a body in every kommun: the kommun comes first
             yield from self._select(key)
         yield Label("Datum från–till")
         yield Input(placeholder="från ÅÅÅÅ-MM-DD", id="f-since", classes="date", compact=True)
