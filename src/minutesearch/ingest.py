@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -249,7 +249,7 @@ def read_and_parse(path: Path, key: str) -> Document | FileOutcome:
     except MinutesearchError as exc:
         return FileOutcome(key, "skipped", reason=exc.msg)
     except Exception as exc:  # a parser bug must not end the whole run; it is reported per file
-        return FileOutcome(key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}")
+        return _internal_error(key, exc)
     doc.warnings = result.warnings + doc.warnings
     return doc
 
@@ -309,7 +309,7 @@ def read_in_workers(
     preload = preload or Preload([])
     pending = deque(to_read)
     in_flight: deque[tuple[_ToRead, Future[Document | FileOutcome]]] = deque()
-    pool = _start_pool(workers)
+    pool = process_pool(workers)
     try:
         while pending or in_flight:
             while pool is not None and pending and len(in_flight) < READ_AHEAD * workers:
@@ -335,7 +335,7 @@ def read_in_workers(
                 preload.wait()  # no fork while the preload thread may hold an import lock
                 yield from _after_break(list(in_flight))
                 in_flight.clear()
-                pool = _start_pool(workers)
+                pool = process_pool(workers)
                 continue
             in_flight.popleft()
             yield result
@@ -355,14 +355,6 @@ def _after_break(
             yield _read_alone(todo)
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor | None:
-    """A fresh pool of reader processes, or None when processes cannot be started."""
-    try:
-        return process_pool(workers)
-    except (OSError, ValueError):
-        return None
-
-
 def _result(todo: _ToRead, future: Future[Document | FileOutcome]) -> Document | FileOutcome:
     """The result of one worker's read; BrokenProcessPool passes through to the caller."""
     try:
@@ -370,9 +362,12 @@ def _result(todo: _ToRead, future: Future[Document | FileOutcome]) -> Document |
     except BrokenProcessPool:
         raise
     except Exception as exc:  # e.g. a result that could not be sent back; reported per file
-        return FileOutcome(
-            todo.key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}"
-        )
+        return _internal_error(todo.key, exc)
+
+
+def _internal_error(key: str, exc: Exception) -> FileOutcome:
+    """A file skipped because of a bug, not because of the file: named so a user can report it."""
+    return FileOutcome(key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}")
 
 
 def _read_alone(todo: _ToRead) -> Document | FileOutcome:

@@ -98,7 +98,8 @@ def process_pool(
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
 ) -> ProcessPoolExecutor | None:
-    """A fork-context pool of `workers` processes that die with this one; None without fork.
+    """A fork-context pool of `workers` processes that die with this one; None without fork or
+    when the pool cannot be created (callers then do the work in-process).
 
     With fork the initializer and its arguments are inherited, not pickled: a loaded spaCy
     pipeline can be passed as it is.
@@ -106,12 +107,15 @@ def process_pool(
     ctx = fork_context()
     if ctx is None:
         return None
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(os.getpid(), initializer, initargs),
-    )
+    try:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(os.getpid(), initializer, initargs),
+        )
+    except (OSError, ValueError):
+        return None
 
 
 def exit_reason(exitcode: int | None) -> str:

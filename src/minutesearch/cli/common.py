@@ -35,10 +35,11 @@ class AppContext:
             if backend:
                 kw["embedder"] = backend
         if "keyword_engine" not in kw:
+            from ..index.engine import ENGINES
             from ..index.fulltext import keyword_engine
 
             engine = keyword_engine(self.index_dir)
-            if engine in ("tantivy", "whoosh"):
+            if engine in ENGINES:
                 kw["keyword_engine"] = engine
         return Settings(index_dir=self.index_dir, **kw)
 

@@ -138,12 +138,14 @@ def batch_mentions(
 
 def _start_pool(nlp: Any, common: set[str], workers: int) -> ProcessPoolExecutor | None:
     """Forked workers holding the pipeline and common words; None when they cannot start."""
-    load_gazetteer()  # the name lists the filters use, loaded once here for all workers
+    _load_name_lists()  # loaded once here for all workers
+    return process_pool(workers, _init_worker, (nlp, common))
+
+
+def _load_name_lists() -> None:
+    """The gazetteer and its lower-cased name set, which the entity filters read."""
+    load_gazetteer()
     is_known_name("")
-    try:
-        return process_pool(workers, _init_worker, (nlp, common))
-    except (OSError, ValueError):
-        return None
 
 
 _worker_state: tuple[Any, set[str]] | None = None
@@ -175,8 +177,7 @@ def _prepare(settings: Settings) -> None:
             load_pipeline()
     else:
         rules_pipeline()
-    load_gazetteer()
-    is_known_name("")
+    _load_name_lists()
 
 
 annotate.is_current = _is_current  # type: ignore[attr-defined]

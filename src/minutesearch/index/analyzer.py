@@ -12,6 +12,7 @@ records it and a mismatch asks for `ingest --rebuild`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -248,7 +249,9 @@ def snippet(text: str, stems: set[str], prefixes: list[str]) -> tuple[str, list[
             words.append(seen)
         best, best_score = 0, (-1, -1)
         for n, first in enumerate(words):
-            inside = [found[k][2] for k in range(n, len(found)) if words[k] < first + SNIPPET_WORDS]
+            inside = [
+                term for _, _, term in found[n : bisect_left(words, first + SNIPPET_WORDS, n)]
+            ]
             score = (len(set(inside)), len(inside))
             if score > best_score:
                 best, best_score = n, score

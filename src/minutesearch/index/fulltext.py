@@ -43,8 +43,6 @@ STAMP = "stamp.json"
 FINGERPRINTS = "fingerprints.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
 
-__all__ = ["REBUILD_HINT", "build_fulltext", "keyword_candidates", "open_fulltext"]
-
 
 def extract_dnrs(*texts: str | None) -> list[str]:
     """Normalised diarienummer keys found in the given texts."""
@@ -130,9 +128,8 @@ def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterato
         )
 
 
-def fingerprints(store: Store) -> dict[str, str]:
+def fingerprints(store: Store, persons: dict[str, list[str]]) -> dict[str, str]:
     """Item id -> a hash of everything the item gives the keyword index (text, persons, …)."""
-    persons = _persons(store, None)
     out: dict[str, str] = {}
     for r in store.conn.execute("SELECT id, content_hash, section, dnr, decision FROM items"):
         key = f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
@@ -140,9 +137,12 @@ def fingerprints(store: Store) -> dict[str, str]:
     return out
 
 
-def keyword_docs(store: Store, ids: list[str] | None = None) -> list[KeywordDoc]:
-    """The analysed documents of all items, or of the given ids."""
-    persons = _persons(store, ids)
+def keyword_docs(
+    store: Store, ids: list[str] | None = None, persons: dict[str, list[str]] | None = None
+) -> list[KeywordDoc]:
+    """The analysed documents of all items, or of the given ids (`persons`: from `_persons`)."""
+    if persons is None:
+        persons = _persons(store, ids)
     sql = "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision FROM items i"
     return [
         KeywordDoc(
@@ -173,7 +173,8 @@ def build_fulltext(ctx: StageContext) -> None:
     """Stage: bring the keyword index in step with the store (update in place, or build + swap)."""
     engine = ctx.settings.keyword_engine
     target = fulltext_dir(ctx.index_dir)
-    current = fingerprints(ctx.store)
+    persons = _persons(ctx.store, None)  # read once: fingerprints and documents both need it
+    current = fingerprints(ctx.store, persons)
     try:
         stamp = read_stamp(target)
     except IndexMismatchError:
@@ -186,11 +187,11 @@ def build_fulltext(ctx: StageContext) -> None:
         add = [i for i, fp in current.items() if held.get(i) != fp]
         if len(add) + len(delete) <= max(1000, FULL_BUILD_SHARE * len(current)):
             ctx.progress("fulltext", 0, len(add))
-            update_index(engine, target, keyword_docs(ctx.store, add), delete)
+            update_index(engine, target, keyword_docs(ctx.store, add, persons), delete)
             _finish(target, engine, current, ctx.store)
             ctx.progress("fulltext", len(add), len(add))
             return
-    docs = keyword_docs(ctx.store)
+    docs = keyword_docs(ctx.store, None, persons)
     tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
         build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(docs)))

@@ -29,8 +29,8 @@ from ..stages import StageContext
 from ..store import Store
 from .analyzer import ParsedQuery
 from .embedders import DISABLED, Embedder, get_embedder
+from .engine import REBUILD_HINT
 from .fulltext import (
-    REBUILD_HINT,
     excluded_ids,
     fresh_temp_dir,
     items_digest,
