@@ -10,13 +10,13 @@ An extract's copy of a § and the full protocol's § are one hit (the protocol's
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .config import Settings
 from .errors import QueryError
+from .filters import Filters, allowed_items
 from .index.analyzer import ParsedQuery, parse_query, snippet
 from .index.fulltext import keyword_candidates, more_like_this
 from .index.semantic import open_vectors, semantic_candidates, top_k
@@ -27,28 +27,8 @@ FALLBACK_WEIGHT = 0.3
 KEYWORD_DEPTH = 500
 SEMANTIC_DEPTH = 100
 MODES = ("keyword", "semantic", "hybrid")
-_KIND_ALIASES = {
-    "protokoll": "protocol",
-    "utdrag": "extract",
-    "bilaga": "attachment",
-    "skrivelse": "attachment",
-    "tjänsteskrivelse": "attachment",
-}
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-@dataclass
-class SearchFilters:
-    """Optional filters applied in every mode (all plain strings, as typed by the user)."""
-
-    body: str | None = None
-    since: str | None = None
-    until: str | None = None
-    person: str | None = None
-    party: str | None = None
-    kind: str | None = None
-    topic: str | None = None
-    org: str | None = None  # the municipality/region that owns the body ("Göteborgs Stad")
+# One filter model for every list (filters.py); the old names stay importable from here.
+SearchFilters = Filters
 
 
 @dataclass
@@ -83,72 +63,6 @@ class SearchResult:
     mode: str
     fallback_or: bool
     note: str | None = None
-
-
-# -- filters (one SQL predicate set, used by every mode) ---------------------------------------
-
-
-def allowed_items(store: Store, filters: SearchFilters) -> set[str] | None:
-    """Ids of the items that pass the filters, or None when no filter is set."""
-    where: list[str] = []
-    args: list[Any] = []
-    f = filters
-    if f.body:
-        where.append("(ms_lower(d.body) LIKE ? OR ms_lower(d.body_short) = ?)")
-        args += [f"%{f.body.lower()}%", f.body.lower()]
-    if f.org:
-        where.append("ms_lower(d.organisation) LIKE ?")
-        args.append(f"%{f.org.lower()}%")
-    for value, op, pad in ((f.since, ">=", ""), (f.until, "<=", "~")):
-        if value:
-            if not _DATE.match(value.strip()):
-                raise QueryError(f"Ogiltigt datum {value!r}: skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
-            where.append(f"d.date {op} ?")
-            args.append(value.strip() + pad)
-    if f.kind:
-        kind = _KIND_ALIASES.get(f.kind.lower(), f.kind.lower())
-        if kind not in ("protocol", "extract", "attachment"):
-            raise QueryError(f"Okänd dokumenttyp {f.kind!r}: välj protokoll, utdrag eller bilaga.")
-        where.append("d.kind = ?")
-        args.append(kind)
-    if f.person:
-        like = f"%{f.person.lower()}%"
-        where.append(
-            "(i.id IN (SELECT m.item_id FROM mentions m LEFT JOIN persons p ON p.id = m.person_id"
-            "  LEFT JOIN person_aliases a ON a.person_id = p.id"
-            "  WHERE ms_lower(p.name) LIKE ? OR ms_lower(a.alias) LIKE ? OR ms_lower(m.text) LIKE ?)"
-            " OR ms_lower(i.text) LIKE ?"
-            " OR EXISTS (SELECT 1 FROM attendees at WHERE at.doc_id = i.doc_id AND ms_lower(at.name) LIKE ?"
-            "  AND (at.sections = '[]' OR EXISTS (SELECT 1 FROM json_each(at.sections) j"
-            "  WHERE j.value = i.section))))"
-        )
-        args += [like] * 5
-    if f.party:
-        party = f.party.strip()
-        where.append(
-            "(i.id IN (SELECT m.item_id FROM mentions m JOIN persons p ON p.id = m.person_id"
-            "  WHERE upper(p.party) = upper(?))"
-            " OR instr(i.text, '(' || ? || ')') > 0"
-            " OR EXISTS (SELECT 1 FROM attendees at WHERE at.doc_id = i.doc_id"
-            "  AND upper(at.party) = upper(?) AND instr(i.text, at.name) > 0))"
-        )
-        args += [party, party.upper(), party]
-    if f.topic:
-        where.append(
-            "i.id IN (SELECT it.item_id FROM item_topics it JOIN topics t ON t.id = it.topic_id"
-            " WHERE ms_lower(t.label) LIKE ? OR ms_lower(t.terms) LIKE ? OR CAST(t.id AS TEXT) = ?)"
-        )
-        args += [f"%{f.topic.lower()}%", f"%{f.topic.lower()}%", f.topic.strip()]
-    if not where:
-        return None
-    # SQLite's lower() only folds ASCII; names and bodies have Å, Ä, Ö.
-    store.conn.create_function(
-        "ms_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True
-    )
-    sql = "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id WHERE " + " AND ".join(
-        where
-    )
-    return {r[0] for r in store.conn.execute(sql, args)}
 
 
 def _canonical_map(store: Store, *ranked: list[tuple[str, float]]) -> dict[str, str | None]:

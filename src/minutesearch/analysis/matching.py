@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..filters import Filters, allowed_items
 from .text import fold
 
 if TYPE_CHECKING:
@@ -22,65 +23,17 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 5000
 
 
-def make_filters(values: dict[str, str | None]) -> Any:
-    """A SearchFilters from a dict (a plain namespace when the search module is unavailable)."""
-    try:
-        from ..search import SearchFilters
-    except ImportError:
-        from types import SimpleNamespace
-
-        return SimpleNamespace(**values)
-    return SearchFilters(**values)
-
-
-def _filter(filters: Any, name: str) -> str | None:
-    value = getattr(filters, name, None) if filters is not None else None
-    return str(value) if value else None
+def make_filters(values: dict[str, str | None] | None) -> Filters:
+    """The one Filters from a dict (a saved watch's filters, CLI keywords); unknown keys dropped."""
+    return Filters.from_dict(values)
 
 
 def filtered_item_ids(store: Store, filters: Any) -> set[str]:
-    """Ids of all items within the filters (body, since, until, kind, person, party, topic)."""
-    rows = store.item_rows(
-        body=_filter(filters, "body"),
-        since=_filter(filters, "since"),
-        until=_filter(filters, "until"),
-        kind=_filter(filters, "kind"),
-    )
-    ids = {r["id"] for r in rows}
-    person, party, topic = (_filter(filters, k) for k in ("person", "party", "topic"))
-    c = store.conn
-    if person:
-        like = f"%{person.lower()}%"
-        ids &= {
-            r[0]
-            for r in c.execute(
-                "SELECT m.item_id FROM mentions m LEFT JOIN persons p ON p.id = m.person_id"
-                " WHERE lower(m.text) LIKE ? OR lower(p.name) LIKE ?"
-                " UNION SELECT item_id FROM motions WHERE lower(by) LIKE ?"
-                " UNION SELECT id FROM items WHERE lower(text) LIKE ?",
-                (like, like, like, like),
-            )
-        }
-    if party:
-        ids &= {
-            r[0]
-            for r in c.execute(
-                "SELECT m.item_id FROM mentions m JOIN persons p ON p.id = m.person_id"
-                " WHERE upper(p.party) = upper(?)"
-                " UNION SELECT item_id FROM motions WHERE (', ' || upper(party) || ',') LIKE ?",
-                (party, f"%, {party.upper()},%"),
-            )
-        }
-    if topic:
-        ids &= {
-            r[0]
-            for r in c.execute(
-                "SELECT it.item_id FROM item_topics it JOIN topics t ON t.id = it.topic_id"
-                " WHERE lower(t.label) LIKE ? OR CAST(t.id AS TEXT) = ?",
-                (f"%{topic.lower()}%", topic),
-            )
-        }
-    return ids
+    """Ids of all items within the filters: the same predicate set as search (filters.py)."""
+    allowed = allowed_items(store, filters)
+    if allowed is None:
+        return {r[0] for r in store.conn.execute("SELECT id FROM items")}
+    return allowed
 
 
 def _stems(query: str) -> list[str]:
