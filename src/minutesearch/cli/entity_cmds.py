@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def _print_detail(d: dict[str, Any]) -> None:
             ),
         ),
         ("Föredragit", d["presented"], lambda i: f"{i['date'] or '?'}  {i['title']}  [{i['id']}]"),
-        ("Yrkanden", d["motions"], lambda i: f"{i['date'] or '?'}  {i['title']}  [{i['id']}]"),
+        ("Yrkanden", d["motions"], _motion_line),
         ("Omnämnd i", d["mentions"], lambda i: f"{i['date'] or '?'}  {i['title']}  [{i['id']}]"),
     )
     for heading, rows, fmt in sections:
@@ -70,21 +71,46 @@ def _print_detail(d: dict[str, Any]) -> None:
                 click.echo(f"  {fmt(r)}")
 
 
+_WON = {True: "bifallet", False: "avslaget", None: "utfall ej angivet"}
+
+
+def _motion_line(m: dict[str, Any]) -> str:
+    text = " ".join(str(m.get("text") or "").split())
+    text = text if len(text) <= 90 else text[:89] + "…"
+    return (
+        f"{m['date'] or '?'}  {m['body'] or ''} § {m.get('section', '')}  {m['title']}"
+        f"  [{_WON[m.get('won')]}]  [{m['id']}]" + (f"\n      {text}" if text else "")
+    )
+
+
 @click.command()
 @click.argument("name")
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="One JSON object: the persons fields plus attended, presented, motions, mentions.",
+    help="One JSON object: the persons fields plus attended, presented, motions, mentions;"
+    ' for an ambiguous name {"candidates": [...]}.',
 )
 @pass_app
 def person(app: AppContext, name: str, as_json: bool) -> None:
-    """Show one person (name, alias or id): meetings, items presented, motions, mentions."""
-    from ..entities.persons import person_detail
+    """Show one person (name, surname, alias or id): meetings, items presented, yrkanden with
+    their outcome, mentions. A name that fits several persons lists them and exits with 2."""
+    from ..entities.people import AmbiguousPersonError, person_detail
 
     with app.store() as store:
-        detail = person_detail(store, name)
+        try:
+            detail = person_detail(store, name)
+        except AmbiguousPersonError as exc:
+            if as_json:
+                echo_json_lines([{"candidates": exc.candidates}])
+            else:
+                click.echo(f"Flera personer matchar {name.strip()!r}; ange hela namnet eller id:")
+                for c in exc.candidates:
+                    who = c["name"] + (f" ({c['party']})" if c["party"] else "")
+                    orgs = ", ".join(c["orgs"][:2])
+                    click.echo(f"  {who:<32} {c['meetings']:>3} möten  {orgs}  [{c['id']}]")
+            sys.exit(2)
     if as_json:
         echo_json_lines([detail])
     else:

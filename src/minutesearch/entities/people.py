@@ -1,0 +1,386 @@
+"""The one person read model: name lookup, the person page, and the items a person filter keeps.
+
+`persons`, `person`, `search/decisions --person` and the TUI person screen all read people
+through this module, so they cannot disagree about who is who or what someone proposed.
+
+Name matching (`person_ids_matching`) is case-insensitive and follows Swedish collation: å, ä
+and ö are letters of their own, so a name is first matched with them kept ("Östh" is not
+"Osth"); only when nothing matches that way are accents dropped ("Angberg" finds "Ängberg").
+Within each of the two foldings the tiers are, first hit wins: an id or a whole name or alias;
+every word of the query a whole word of the name, in any order ("Östlund", "Maria", "Hankanen
+Heidi"); the query inside a name ("Hankanen Äng"). A query that matches more than one person
+is ambiguous: `person` lists the candidates instead of picking one, while a search filter keeps
+the items of all of them.
+
+A yrkande belongs to the person whose name (or alias) its proposer is written as, checked
+against the people of the same meeting first; "ordföranden" is the chair making the
+proposition order, which is not a yrkande.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import NotFoundError
+from ..store import Store
+from .identity import ascii_fold, clean_name
+from .roles import ABSENT, ROLE_ORDER
+
+_PARTY_TAIL = re.compile(r"\s*\((?:S|M|SD|C|V|KD|L|MP|D)\)\s*$")
+_CHAIR = ("ordförande", "ordföranden", "ordf")
+
+
+class AmbiguousPersonError(NotFoundError):
+    """A name that fits more than one person; `candidates` are their summaries."""
+
+    title = "Flera personer"
+
+    def __init__(self, query: str, candidates: list[dict[str, Any]]) -> None:
+        names = "; ".join(
+            c["name"] + (f" ({c['party']})" if c.get("party") else "") + f" [{c['id']}]"
+            for c in candidates
+        )
+        super().__init__(
+            f"{query.strip()!r} kan vara {len(candidates)} personer: {names}. Ange hela namnet"
+            " eller id."
+        )
+        self.query = query
+        self.candidates = candidates
+
+
+def fold(text: str) -> str:
+    """Case folded, hyphens and spacing collapsed, å/ä/ö kept: 'Lec-Alsén' -> 'lec alsén'."""
+    text = unicodedata.normalize("NFC", text)
+    text = _PARTY_TAIL.sub("", text)
+    return " ".join(text.casefold().replace("-", " ").replace(".", ". ").split())
+
+
+def fold_ascii(text: str) -> str:
+    """`fold` with accents dropped too: 'Ängberg' -> 'angberg' (the fallback tier only)."""
+    return ascii_fold(fold(text))
+
+
+@dataclass
+class _Names:
+    """Every person's id, name and aliases, folded both ways."""
+
+    names: dict[str, set[str]] = field(default_factory=dict)  # pid -> folded names
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> _Names:
+        out = cls()
+        for r in conn.execute("SELECT id, name FROM persons"):
+            out.names.setdefault(r["id"], set()).add(fold(r["name"]))
+        for r in conn.execute("SELECT person_id, alias FROM person_aliases"):
+            if r["person_id"] in out.names:
+                out.names[r["person_id"]].add(fold(r["alias"]))
+        return out
+
+    def match(self, query: str) -> set[str]:
+        q = fold(clean_name(query) or query)
+        raw = query.strip()
+        if not q:
+            return set()
+        if raw in self.names:
+            return {raw}
+        for folder in (lambda s: s, ascii_fold):
+            fq = folder(q)
+            words = fq.split()
+            tiers = (
+                lambda names, fq=fq: fq in names,
+                lambda names, words=words: any(all(w in n.split() for w in words) for n in names),
+                lambda names, fq=fq: any(fq in n for n in names),
+            )
+            for test in tiers:
+                hits = {
+                    pid for pid, names in self.names.items() if test({folder(n) for n in names})
+                }
+                if hits:
+                    return hits
+        return set()
+
+
+def person_ids_matching(store: Store, text: str) -> set[str]:
+    """Ids of the persons `text` names (an id, name, alias, surname or first name); see module doc."""
+    return _Names.load(store.conn).match(text)
+
+
+# -- yrkanden ------------------------------------------------------------------------------------
+
+
+def _doc_people(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in conn.execute("SELECT DISTINCT person_id, doc_id FROM person_roles"):
+        out[r["doc_id"]].add(r["person_id"])
+    return out
+
+
+def motion_owner(
+    by: str, doc_people: set[str], names: _Names, index: dict[str, set[str]]
+) -> str | None:
+    """The person a yrkande's proposer is: the longest run of its words that is someone's whole
+    name (people of the same meeting first), else a unique surname among the meeting's people."""
+    words = fold(clean_name(by) or by).split()
+    if not words or words[0].strip(".") in _CHAIR:
+        return None
+    for start in range(len(words)):
+        key = " ".join(words[start:])
+        if len(key.split()) < 2 and start:
+            break
+        pids = index.get(key, set())
+        local = pids & doc_people
+        if len(local) == 1:
+            return next(iter(local))
+        if len(pids) == 1:
+            return next(iter(pids))
+    last = words[-1]
+    local = {
+        pid for pid in doc_people if any(n.split()[-1:] == [last] for n in names.names.get(pid, ()))
+    }
+    if len(local) == 1 and len(words) >= 1:
+        return next(iter(local))
+    return None
+
+
+def _name_index(names: _Names) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for pid, ns in names.names.items():
+        for n in ns:
+            index[n].add(pid)
+    return index
+
+
+_MOTION_SELECT = (
+    "SELECT m.item_id, m.position, m.by, m.party, m.text, m.won, i.doc_id, i.title, i.section,"
+    " d.date, coalesce(d.body_short, d.body) AS body FROM motions m JOIN items i ON i.id = m.item_id"
+    " JOIN documents d ON d.id = i.doc_id WHERE i.canonical_id IS NULL"
+)
+
+
+def motions_by_person(
+    store: Store, pids: set[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Yrkanden per person id (all persons when `pids` is None), oldest first, each with `won`."""
+    conn = store.conn
+    try:
+        rows = list(
+            conn.execute(_MOTION_SELECT + " ORDER BY d.date, i.doc_id, i.position, m.position")
+        )
+    except sqlite3.OperationalError:  # a store from before the analysis tables
+        return {}
+    names = _Names.load(conn)
+    index = _name_index(names)
+    doc_people = _doc_people(conn)
+    wanted_words: set[str] | None = None
+    if pids is not None:
+        wanted_words = {n.split()[-1] for pid in pids for n in names.names.get(pid, ()) if n}
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by = fold(r["by"] or "")
+        if wanted_words is not None and not any(w in by.split() for w in wanted_words):
+            continue
+        pid = motion_owner(r["by"] or "", doc_people.get(r["doc_id"], set()), names, index)
+        if pid is None or (pids is not None and pid not in pids):
+            continue
+        out[pid].append(
+            {
+                "id": r["item_id"],
+                "position": r["position"],
+                "title": r["title"],
+                "date": r["date"],
+                "body": r["body"],
+                "section": r["section"],
+                "by": r["by"],
+                "party": r["party"],
+                "text": r["text"],
+                "won": None if r["won"] is None else bool(r["won"]),
+            }
+        )
+    return out
+
+
+# -- the person page ------------------------------------------------------------------------------
+
+
+def _role_sort(roles: set[str]) -> list[str]:
+    return sorted(roles, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else len(ROLE_ORDER))
+
+
+def _attended(conn: sqlite3.Connection, pid: str) -> list[dict[str, Any]]:
+    """The meetings (documents) where the person had a role: attendance, chair, secretary ...;
+    absence is not attendance."""
+    attended: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(
+        "SELECT pr.doc_id, pr.role, d.body, d.body_short, d.date FROM person_roles pr"
+        " JOIN documents d ON d.id = pr.doc_id WHERE pr.person_id = ? AND pr.item_id IS NULL"
+        " AND pr.role != ? ORDER BY d.date, d.id",
+        (pid, ABSENT),
+    ):
+        entry = attended.setdefault(
+            r["doc_id"],
+            {
+                "id": r["doc_id"],
+                "body": r["body_short"] or r["body"],
+                "date": r["date"],
+                "roles": set(),
+            },
+        )
+        entry["roles"].add(r["role"])
+    out = []
+    for entry in attended.values():
+        roles = _role_sort(entry.pop("roles"))
+        out.append({**entry, "role": roles[0], "roles": roles})
+    return out
+
+
+def _summary(
+    conn: sqlite3.Connection, row: sqlite3.Row, meetings: int, has_motions: bool
+) -> dict[str, Any]:
+    pid = row["id"]
+    aliases = [
+        r[0]
+        for r in conn.execute(
+            "SELECT alias FROM person_aliases WHERE person_id=? ORDER BY alias", (pid,)
+        )
+    ]
+    roles = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT role FROM person_roles WHERE person_id=? AND role != 'yrkande'", (pid,)
+        )
+    }
+    if has_motions:
+        roles.add("yrkande")
+    return {
+        "id": pid,
+        "name": row["name"],
+        "aliases": aliases,
+        "party": row["party"],
+        "orgs": json.loads(row["orgs"]),
+        "meetings": meetings,
+        "roles": _role_sort(roles),
+    }
+
+
+def list_persons(store: Store) -> list[dict[str, Any]]:
+    """Every person: id, name, aliases[], party, orgs[], meetings, roles[] (most meetings first).
+    `meetings` counts the documents the person attended or had a role in, as `person` lists them."""
+    conn = store.conn
+    meetings: dict[str, int] = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT person_id, count(DISTINCT doc_id) FROM person_roles WHERE item_id IS NULL"
+            " AND role != ? GROUP BY person_id",
+            (ABSENT,),
+        )
+    }
+    movers = motions_by_person(store)
+    out = [
+        _summary(conn, r, meetings.get(r["id"], 0), bool(movers.get(r["id"])))
+        for r in conn.execute("SELECT * FROM persons")
+    ]
+    return sorted(out, key=lambda p: (-p["meetings"], p["name"]))
+
+
+def find_person(store: Store, name_or_id: str) -> sqlite3.Row:
+    """The one person `name_or_id` names; NotFoundError when none, AmbiguousPersonError when
+    several (its `candidates` are their summaries)."""
+    pids = person_ids_matching(store, name_or_id)
+    if not pids:
+        raise NotFoundError(
+            f"Ingen person som heter eller har id {name_or_id.strip()!r}. Se `minutesearch persons`."
+        )
+    rows = [store.conn.execute("SELECT * FROM persons WHERE id = ?", (p,)).fetchone() for p in pids]
+    if len(rows) == 1:
+        return rows[0]
+    conn = store.conn
+    candidates = [_summary(conn, r, len(_attended(conn, r["id"])), False) for r in rows]
+    candidates.sort(key=lambda c: (-c["meetings"], c["name"], c["id"]))
+    for c in candidates:
+        c["roles"] = [r for r in c["roles"] if r != "yrkande"]
+    raise AmbiguousPersonError(name_or_id, candidates)
+
+
+def person_detail(store: Store, name_or_id: str) -> dict[str, Any]:
+    """One person: the summary plus `attended[]` (meetings; `meetings` is its length),
+    `presented[]`, `motions[]` (yrkanden with `text`, `won`) and `mentions[]`."""
+    conn = store.conn
+    row = find_person(store, name_or_id)
+    pid = row["id"]
+    attended = _attended(conn, pid)
+    motions = motions_by_person(store, {pid}).get(pid, [])
+    out = _summary(conn, row, len(attended), bool(motions))
+    out["attended"] = attended
+    out["presented"] = [
+        {"id": r["id"], "title": r["title"], "date": r["date"], "body": r["body"]}
+        for r in conn.execute(
+            "SELECT DISTINCT i.id, i.title, d.date, coalesce(d.body_short, d.body) AS body"
+            " FROM person_roles pr JOIN items i ON i.id = pr.item_id JOIN documents d ON d.id = i.doc_id"
+            " WHERE pr.person_id = ? AND pr.role = 'föredragande' ORDER BY d.date, i.id",
+            (pid,),
+        )
+    ]
+    out["motions"] = motions
+    out["mentions"] = [
+        {"id": r["id"], "title": r["title"], "date": r["date"], "count": r["n"]}
+        for r in conn.execute(
+            "SELECT i.id, i.title, d.date, count(*) AS n FROM mentions m JOIN items i ON i.id = m.item_id"
+            " JOIN documents d ON d.id = i.doc_id WHERE m.person_id = ? GROUP BY i.id ORDER BY d.date, i.id",
+            (pid,),
+        )
+    ]
+    return out
+
+
+# -- the person filter ----------------------------------------------------------------------------
+
+
+def person_item_ids(store: Store, text: str) -> set[str]:
+    """Items a `--person TEXT` filter keeps: where a matching person is mentioned, presents,
+    makes a yrkande, or attends (for the §§ they attended). When no person matches, items whose
+    text, mentions or attendance lists contain the name (same folding)."""
+    conn = store.conn
+    pids = person_ids_matching(store, text)
+    names = _Names.load(conn)
+    wanted = {n for pid in pids for n in names.names.get(pid, ())} or {fold(text)}
+    ids: set[str] = set()
+    if pids:
+        marks = ",".join("?" * len(pids))
+        ids |= {
+            r[0]
+            for r in conn.execute(
+                f"SELECT item_id FROM mentions WHERE person_id IN ({marks})"
+                f" UNION SELECT item_id FROM person_roles WHERE item_id IS NOT NULL"
+                f" AND person_id IN ({marks})",
+                [*pids, *pids],
+            )
+        }
+        for rows in motions_by_person(store, pids).values():
+            ids |= {m["id"] for m in rows}
+    else:
+        q = fold(text)
+        if not q:
+            return set()
+        ids |= {
+            r["item_id"]
+            for r in conn.execute("SELECT item_id, text FROM mentions")
+            if q in fold(r["text"])
+        }
+        ids |= {r["id"] for r in conn.execute("SELECT id, text FROM items") if q in fold(r["text"])}
+    # Attendance: a person attends the §§ listed beside the name, or all of the meeting.
+    attended_docs: dict[str, list[set[int]]] = defaultdict(list)
+    for a in conn.execute("SELECT doc_id, name, sections FROM attendees WHERE present = 1"):
+        name = fold(clean_name(a["name"]) or a["name"])
+        if name in wanted or (not pids and any(w in name for w in wanted)):
+            attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
+    for doc_id, section_sets in attended_docs.items():
+        for r in conn.execute("SELECT id, section FROM items WHERE doc_id = ?", (doc_id,)):
+            if any(not s or r["section"] in s for s in section_sets):
+                ids.add(r["id"])
+    return ids
