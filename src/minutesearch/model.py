@@ -63,6 +63,8 @@ class Item:
     text: str
     dnr: str | None = None  # diarienummer
     parts: ItemParts = field(default_factory=ItemParts)
+    section_label: str | None = None  # the § as written: "3A" for a sub-§ (section is then 3)
+    ocr_read: bool = False  # the heading was read from an OCR misreading of "§" ("8 620")
 
 
 @dataclass

@@ -9,25 +9,36 @@ from __future__ import annotations
 
 from ..model import Document
 from .attendance import parse_attendance
-from .items import find_items
+from .items import items_from
 from .kinds import detect_kind, fill_attachment
 from .meta import declared_range, fill_meeting, fill_people
+from .segment import Segmentation, segment
 from .text import clean_lines, split_lines
 
-__all__ = ["parse_document"]
+__all__ = ["parse_document", "parse_traced"]
 
 MAX_CHARS = 5_000_000  # far beyond any protocol; keeps a pathological input bounded in time
 
 
-def parse_document(text: str, source: str) -> Document:
-    """Parse the text of one protocol, extract or attachment read from `source`."""
+def parse_document(text: str, source: str, *, ocr: bool = False) -> Document:
+    """Parse the text of one protocol, extract or attachment read from `source`.
+
+    `ocr`: the text (or part of it) came from OCR; OCR misreadings of "§" ("8 620", "S 620")
+    then count as § headings where the document's numbering supports them.
+    """
+    return parse_traced(text, source, ocr=ocr)[0]
+
+
+def parse_traced(text: str, source: str, *, ocr: bool = False) -> tuple[Document, Segmentation]:
+    """parse_document, and the segmentation behind it: every §-like line, taken or not and why."""
     doc = Document(source=source)
     if len(text) > MAX_CHARS:
         doc.warnings.append(f"text truncated to {MAX_CHARS} characters")
         text = text[:MAX_CHARS]
     raw = split_lines(text)
     lines = clean_lines(raw)
-    items, warnings, first = find_items(lines, declared_range("\n".join(raw[:200])))
+    seg = segment(lines, declared_range("\n".join(raw[:200])), ocr=ocr)
+    items, warnings, first = items_from(seg, lines)
     doc.items = items
     doc.kind = detect_kind(text, len(items), source)
     cover = raw[:first]
@@ -35,14 +46,14 @@ def parse_document(text: str, source: str) -> Document:
         fill_attachment(doc, raw)
         if not doc.body or not doc.date:
             _fill_missing(doc, cover, text)
-        return doc
+        return doc, seg
     doc.present, doc.absent = parse_attendance(cover)
     fill_meeting(doc, cover, text)
     fill_people(doc, cover, raw[first:])
     doc.title = items[0].title if doc.kind == "extract" and len(items) == 1 else None
     doc.warnings.extend(warnings)
     doc.warnings.extend(_range_warnings(doc))
-    return doc
+    return doc, seg
 
 
 def _fill_missing(doc: Document, cover: list[str], text: str) -> None:
