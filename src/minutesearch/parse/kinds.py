@@ -57,25 +57,46 @@ _LINK = re.compile(
 
 
 def detect_kind(text: str, items: int, source: str) -> DocKind:
-    """protocol, extract or attachment: content first, the file's folder or name as a weak hint."""
+    """protocol, extract or attachment: content first, the file's folder or name as a weak hint.
+
+    A document with a § sequence and meeting metadata is a protocol (or an extract of one)
+    whatever body, issuer or genre wrote it; "attachment" is what has no § structure.
+    """
     head = "\n".join(text.split("\n")[:40])
     # "Protokollsutdrag skickas till" inside an item is a distribution list, not this file's kind.
     if (_EXTRACT.search(head) and items <= 3) or re.search(
         r"rätt\s+utdraget\s+intygar", text, re.I
     ):
         return "extract"
-    has_cover = bool(_COVER.search(head)) or bool(_COVER.search(text[:6000]))
     if items == 0:
         return "attachment"
+    has_cover = bool(_COVER.search(head)) or bool(_COVER.search(text[:6000]))
+    meeting = has_cover or has_meeting_metadata(head)
     path = source.lower().replace("\\", "/")
     name = PurePath(path).name
     if "/utdrag/" in path or "utdrag" in name or "expediering" in name:
         return "extract"
     if not has_cover and items <= 2 and re.search(r"sida\s+\d+\s+av\s+\d+", text, re.I):
-        return "extract"  # a page or two of a protocol without its cover: an Alingsås utdrag
-    if "/skrivelser/" in path and not has_cover:
-        return "attachment"
+        return "extract"  # a page or two of a protocol without its cover: an utdrag
+    if items == 1 and not meeting and _letter_head(head):
+        return "attachment"  # a skrivelse that quotes one § heading
     return "protocol"
+
+
+_MEETING = re.compile(
+    r"\bprotokoll\b|\bsammanträde|\bstämma\b|\bmöte\b|\bjusteras\b|\bordförande\b"
+    r"|\bkl\.?\s*\d{1,2}[.:]\d{2}",
+    re.IGNORECASE,
+)
+
+
+def has_meeting_metadata(head: str) -> bool:
+    """A protocol's cover words in the first lines: a meeting, a chair, a clock time."""
+    return bool(_MEETING.search(head))
+
+
+def _letter_head(head: str) -> bool:
+    return any(_ATTACHMENT_HEAD.match(ln) for ln in head.split("\n")[:15])
 
 
 def fill_attachment(doc: Document, lines: list[str]) -> None:

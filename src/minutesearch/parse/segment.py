@@ -316,6 +316,12 @@ def _explain(cands: list[Candidate]) -> None:
             c.reason = "ocr_unsupported"
         else:
             c.reason = "out_of_sequence"
+    # A line among table-of-contents lines after the items is one, page number read or not.
+    tail = [c for c in cands if c.line_no > last]
+    for k, c in enumerate(tail):
+        near = tail[max(0, k - 1) : k] + tail[k + 1 : k + 2]
+        if c.reason in ("duplicate", "out_of_sequence") and any(n.reason == "toc" for n in near):
+            c.reason = "toc"
 
 
 def toc_start(seg: Segmentation) -> int | None:

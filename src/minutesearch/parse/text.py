@@ -16,8 +16,15 @@ _ANCHORS = re.compile(
     r"|signerat\s+med\s+.*signeringsportal)",
     re.IGNORECASE,
 )
-_SECTION = re.compile(r"^\s*§")
+_SECTION = re.compile(r"^\s*(?:§|\d{1,4}\s*§)")
 _WINDOW = 3
+_COLUMNS = re.compile(r"\s{3,}|\t+")
+# A page marker ending a running header: "1 (3)", "Sida 2 av 9", "2/9", or a number set apart.
+_PAGE_MARK = re.compile(
+    r"(?:\d{1,3}\s*\(\s*\d{1,3}\s*\)|sida\s*\d{1,3}(?:\s*(?:av|\()\s*\d{1,3}\)?)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|(?<=\s{3})\d{1,3})\s*$",
+    re.IGNORECASE,
+)
 
 
 def strip_markup(text: str) -> str:
@@ -26,20 +33,51 @@ def strip_markup(text: str) -> str:
 
 
 def is_furniture(line: str) -> bool:
-    """A page header/footer line such as "PROTOKOLL", "Sida 3 av 21" or a bare page number."""
+    """A page header/footer line such as "PROTOKOLL", "Sida 3 av 21" or a bare page number.
+
+    Also a line of such cells set apart in columns ("Justerandes sign      Utdragsbestyrkande").
+    """
     s = line.strip()
-    return bool(s) and len(s) < 80 and _ANCHORS.fullmatch(s) is not None
+    if not s or len(s) >= 120:
+        return False
+    if len(s) < 80 and _ANCHORS.fullmatch(s) is not None:
+        return True
+    cells = [c for c in _COLUMNS.split(s) if c]
+    return len(cells) > 1 and all(_ANCHORS.fullmatch(c) is not None for c in cells)
+
+
+def _running_headers(lines: list[str]) -> set[int]:
+    """Lines that end in a page marker and recur, page numbers aside, on two or more pages.
+
+    "Brf Lönnen  2024-03-21  1 (3)" or "Kammarens protokoll 2019/20:45   2": whatever the
+    header says, it is the same line on every page but for the page number.
+    """
+    keyed: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if not s or len(s) > 160 or _SECTION.match(s):
+            continue
+        m = _PAGE_MARK.search(s)
+        if m is None or m.start() == 0:
+            continue
+        key = re.sub(r"\s+", " ", s[: m.start()]).strip().lower()
+        if key:
+            keyed.setdefault(key, []).append(i)
+    return {i for found in keyed.values() if len(found) >= 2 for i in found}
 
 
 def split_lines(text: str) -> list[str]:
     """Text -> lines without markup, any newline convention."""
-    return strip_markup(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return (
+        strip_markup(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    )
 
 
 def clean_lines(raw: list[str]) -> list[str]:
     """Lines with furniture blanked out; line positions are kept (furniture becomes "")."""
     lines = [ln.rstrip() for ln in raw]
-    anchors = [i for i, ln in enumerate(lines) if is_furniture(ln)]
+    headers = _running_headers(lines)
+    anchors = [i for i, ln in enumerate(lines) if i in headers or is_furniture(ln)]
     if not anchors:
         return lines
     # The repeated body/date header ("Kommunstyrelsen", "2026-06-01") sits next to the anchors:
@@ -47,7 +85,7 @@ def clean_lines(raw: list[str]) -> list[str]:
     near: Counter[str] = Counter()
     windows: list[list[int]] = []
     for a in anchors:
-        win = _neighbours(lines, a)
+        win = _neighbours(lines, a, headers)
         windows.append(win)
         for j in set(win):
             near[lines[j].strip()] += 1
@@ -65,14 +103,14 @@ def clean_lines(raw: list[str]) -> list[str]:
     return out
 
 
-def _neighbours(lines: list[str], at: int) -> list[int]:
+def _neighbours(lines: list[str], at: int, skip: set[int]) -> list[int]:
     """Indexes of up to _WINDOW non-blank, non-anchor lines on each side of `at`."""
     found: list[int] = []
     for step in (-1, 1):
         j, n = at + step, 0
         while 0 <= j < len(lines) and n < _WINDOW:
             if lines[j].strip():
-                if not is_furniture(lines[j]):
+                if not is_furniture(lines[j]) and j not in skip:
                     found.append(j)
                 n += 1
             j += step
