@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -79,7 +80,7 @@ def check_date(value: str, *, end: bool = False) -> str:
         date(year, month, day)
     except ValueError as exc:
         reason = "månaden finns inte" if not 1 <= month <= 12 else "dagen finns inte i den månaden"
-        raise QueryError(f"Ogiltigt datum {value!r}: {reason} ({exc}).") from exc
+        raise QueryError(f"Ogiltigt datum {value!r}: {reason}.") from exc
     return text + "~" if end else text
 
 
@@ -112,30 +113,59 @@ def _ms_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """ms_lower(): SQLite's lower() only folds ASCII; names and bodies have Å, Ä, Ö."""
+    conn.create_function("ms_lower", 1, _ms_lower, deterministic=True)
+
+
+def document_clauses(filters: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their arguments) on a document row for body, org, dates and kind.
+
+    Shared by `allowed_items` and the meeting list, so a meeting and its items pass alike.
+    Call `register_functions` on the connection before running them."""
+    f, d = filters, alias
+    where: list[str] = []
+    args: list[Any] = []
+    if f.body:
+        where.append(f"(ms_lower({d}.body) LIKE ? OR ms_lower({d}.body_short) = ?)")
+        args += [f"%{f.body.lower()}%", f.body.lower()]
+    if f.org:
+        where.append(f"ms_lower({d}.organisation) LIKE ?")
+        args.append(f"%{f.org.lower()}%")
+    if f.since:
+        where.append(f"{d}.date >= ?")
+        args.append(check_date(f.since))
+    if f.until:
+        where.append(f"{d}.date <= ?")
+        args.append(check_date(f.until, end=True))
+    if f.kind:
+        where.append(f"{d}.kind = ?")
+        args.append(normal_kind(f.kind))
+    return where, args
+
+
+def item_level(filters: Filters) -> Filters:
+    """Only the filters that look inside items (person, party, topic, outcome)."""
+    return Filters(
+        person=filters.person, party=filters.party, topic=filters.topic, outcome=filters.outcome
+    )
+
+
+def as_filters(filters: Any) -> Filters:
+    """A Filters from a Filters, a dict, None, or anything with the same attribute names."""
+    if isinstance(filters, Filters):
+        return filters
+    return Filters.from_dict(_attrs(filters))
+
+
 def allowed_items(store: Store, filters: Any) -> set[str] | None:
     """Ids of the items that pass the filters, or None when no filter is set.
 
     `filters` is a Filters (or anything with the same attribute names; missing ones count as
     unset)."""
-    f = filters if isinstance(filters, Filters) else Filters.from_dict(_attrs(filters))
+    f = as_filters(filters)
     validate(f)
-    where: list[str] = []
-    args: list[Any] = []
-    if f.body:
-        where.append("(ms_lower(d.body) LIKE ? OR ms_lower(d.body_short) = ?)")
-        args += [f"%{f.body.lower()}%", f.body.lower()]
-    if f.org:
-        where.append("ms_lower(d.organisation) LIKE ?")
-        args.append(f"%{f.org.lower()}%")
-    if f.since:
-        where.append("d.date >= ?")
-        args.append(check_date(f.since))
-    if f.until:
-        where.append("d.date <= ?")
-        args.append(check_date(f.until, end=True))
-    if f.kind:
-        where.append("d.kind = ?")
-        args.append(normal_kind(f.kind))
+    where, args = document_clauses(f)
     if f.person:
         # The person read model: case- and accent-insensitive, aliases, surname only, yrkanden.
         from .entities.people import person_item_ids
@@ -164,8 +194,7 @@ def allowed_items(store: Store, filters: Any) -> set[str] | None:
         args.append(f.outcome)
     if not where:
         return None
-    # SQLite's lower() only folds ASCII; names and bodies have Å, Ä, Ö.
-    store.conn.create_function("ms_lower", 1, _ms_lower, deterministic=True)
+    register_functions(store.conn)
     sql = "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id WHERE " + " AND ".join(
         where
     )
