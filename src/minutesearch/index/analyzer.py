@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import QueryError
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 # Letters (any script, so å/ä/ö/é survive) and digits; "2023/123" splits into 2023 and 123.
 TOKEN_PATTERN = r"[^\W_]+"
@@ -60,7 +60,41 @@ def stop_words() -> frozenset[str]:
 
 
 _WORD = re.compile(TOKEN_PATTERN)
-_TERM_CACHE: dict[str, str] = {}
+_TERM_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
+# Accents Swedish does not spell with (é, ü, á, ç …) fold away, so "cesar" finds "César";
+# å, ä and ö are letters of their own and stay.
+_FOLD = str.maketrans("éèêëáàâãíìîïóòôõúùûüýÿçñæøœ", "eeeeaaaaiiiioooouuuuyycnäöö")
+
+
+def fold(word: str) -> str:
+    """Lowercase and drop the accents Swedish does not use (é -> e; å, ä, ö stay)."""
+    return word.lower().translate(_FOLD)
+
+
+def _term(token: str) -> tuple[str, tuple[str, ...]]:
+    """A token's index term and the stems of its compound parts ("" when a stop word)."""
+    cache = _TERM_CACHE
+    found = cache.get(token)
+    if found is None:
+        if len(cache) > 500_000:
+            cache.clear()
+        word = fold(token)
+        if word in stop_words():
+            found = ("", ())
+        else:
+            stem = stem_word(word)
+            found = (stem, tuple(s for s in part_stems(word) if s != stem))
+        cache[token] = found
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def part_stems(word: str) -> tuple[str, ...]:
+    """The stems of a compound's parts ("parkeringsböter" -> parkering, böt); () for a word
+    that is not a compound. Parts are not split again: "parkering" is not park + ring."""
+    from .decompound import split
+
+    return tuple(dict.fromkeys(stem_word(part) for part in split(word)))
 
 
 def analyze(text: str) -> list[str]:
@@ -70,24 +104,29 @@ def analyze(text: str) -> list[str]:
     Words are stemmed once per process (a dict lookup afterwards): this runs over every item
     at ingest, where Whoosh's token pipeline cost 30 times as much.
     """
-    cache = _TERM_CACHE
-    if len(cache) > 500_000:
-        cache.clear()
-    stops = stop_words()
     out: list[str] = []
     for token in _WORD.findall(text):
-        term = cache.get(token)
-        if term is None:
-            word = token.lower()
-            term = cache[token] = "" if word in stops else stem_word(word)
+        term = _term(token)[0]
         if term:
             out.append(term)
     return out
 
 
+def compound_parts(text: str) -> list[str]:
+    """The stems of the compound parts in a text, once per occurrence (in order)."""
+    out: list[str] = []
+    for token in _WORD.findall(text):
+        out += _term(token)[1]
+    return out
+
+
 def index_text(text: str) -> str:
-    """The analysed text an engine indexes: the terms of `analyze`, separated by spaces."""
-    return " ".join(analyze(text))
+    """The analysed text an engine indexes: the terms of `analyze`, then the compound parts.
+
+    The parts come after all the words, so a phrase of the text keeps its positions, and
+    "böter" finds an item that says "parkeringsböter" (see decompound.py).
+    """
+    return " ".join(analyze(text) + compound_parts(text))
 
 
 def normalize_dnr(dnr: str) -> str:
@@ -112,6 +151,7 @@ class Clause:
     stems: list[str]
     prefix: str | None = None
     raw: str = ""
+    parts: list[str] = field(default_factory=list)  # a compound's part stems: all may stand in
 
     @property
     def is_phrase(self) -> bool:
@@ -128,6 +168,7 @@ class ParsedQuery:
     dnrs: list[tuple[str, list[str]]] = field(default_factory=list)  # (normalised key, stems)
     sections: list[str] = field(default_factory=list)
     plain: str = ""  # the words without operators, for the embedder
+    optional: list[Clause] = field(default_factory=list)  # question words: never required
 
     def match_stems(self) -> set[str]:
         """The stems a snippet should highlight."""
@@ -140,12 +181,66 @@ class ParsedQuery:
 
 
 MAX_CLAUSES = 64
+MAX_QUERY_CHARS = 6000  # about a page: longer is not a query
+# Words of a question that say what kind of answer is wanted, not what it is about: "vad ska
+# det kosta", "får man parkera", "vilka beslut finns om". Searched, never required (the Lucene
+# stop list already drops vad, det, man, hur, när, vem, vilka, kan).
+QUESTION_WORDS = [
+    "får",
+    "fick",
+    "fått",
+    "ska",
+    "skall",
+    "finns",
+    "fanns",
+    "gäller",
+    "gällde",
+    "går",
+    "gick",
+    "blir",
+    "bli",
+    "blev",
+    "gör",
+    "göra",
+    "gjorde",
+    "gjort",
+    "hände",
+    "händer",
+    "sa",
+    "sagt",
+    "säger",
+    "tycker",
+    "tyckte",
+    "varit",
+    "mycket",
+    "många",
+    "något",
+    "några",
+    "egentligen",
+    "ungefär",
+    "vill",
+    "ville",
+    "behöver",
+    "menas",
+    "betyder",
+]
+
+
+@lru_cache(maxsize=1)
+def question_stems() -> frozenset[str]:
+    """The stems of QUESTION_WORDS."""
+    return frozenset(stem_word(w) for w in QUESTION_WORDS)
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse words (AND), "phrases", -exclusions, prefix*, diarienummer and § N; QueryError if empty."""
     if not text or not text.strip():
         raise QueryError("Skriv något att söka efter.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"Sökfrågan är för lång ({len(text)} tecken): klistra in högst en sida"
+            f" ({MAX_QUERY_CHARS} tecken)."
+        )
     if text.count('"') % 2:
         raise QueryError(
             'Ett citattecken saknar sin avslutning: skriv "exakt fras" med två citattecken.'
@@ -168,14 +263,17 @@ def parse_query(text: str) -> ParsedQuery:
         if clause is None:
             continue
         target = q.exclude if negated else q.must
+        if not negated and len(clause.stems) == 1 and clause.stems[0] in question_stems():
+            target = q.optional
         if any(c.stems == clause.stems and c.prefix == clause.prefix for c in target):
             continue  # "budget budget budget …" is one clause, not thousands
         target.append(clause)
         if not negated:
             plain.append(clause.raw)
-    if len(q.must) + len(q.exclude) + len(q.dnrs) > MAX_CLAUSES:
-        # Whoosh nests one level per AND clause; a pasted page would exhaust the stack.
-        raise QueryError(f"Sökfrågan är för lång: högst {MAX_CLAUSES} olika ord eller fraser.")
+    if not q.must and not q.dnrs and not q.sections:
+        q.must, q.optional = q.optional, []  # "vad gäller" alone: search for what it says
+    if len(q.exclude) > MAX_CLAUSES:
+        raise QueryError(f"Sökfrågan utesluter för mycket: högst {MAX_CLAUSES} -ord.")
     if not q.must and not q.dnrs and not q.sections:
         if q.exclude:
             raise QueryError(
@@ -194,16 +292,30 @@ def _clause(token: str, *, is_phrase: bool) -> Clause | None:
         if len(core) < 2:
             raise QueryError(f"Prefixet {token!r} är för kort: skriv minst två bokstäver före *.")
         return Clause(stems=[], prefix=core, raw=core)
+    if not is_phrase and "-" in token.strip("-"):
+        # "p-böter", "e-tjänst": a one-letter abbreviation before the hyphen is not searched.
+        token = " ".join(p for p in token.split("-") if len(p) > 1 or not p.isalpha())
     stems = analyze(token)
     if not stems:
         return None
-    return Clause(stems=stems, raw=token.strip())
+    parts = list(compound_parts(token)) if len(stems) == 1 else []
+    return Clause(stems=stems, raw=token.strip(), parts=[p for p in parts if p != stems[0]])
 
 
 FIELD_BOOSTS = (("title", 3.0), ("decision", 1.5), ("text", 1.0), ("persons", 1.0))
 """The searched fields and their weights (BM25F-style: a title match counts three times)."""
 DNR_BOOST = 5.0
 SECTION_BOOST = 0.5
+PART_BOOST = 0.6  # a compound's parts found apart ("böter" ... "parkering") count less
+PROXIMITY_FIELDS = (("title", 1.5), ("text", 1.0))
+PROXIMITY_SLOP = 3  # neighbouring query words within this many words of each other
+PROXIMITY_BOOST = 1.0  # added, per pair of neighbouring words found near each other
+
+
+def proximity_pairs(q: ParsedQuery) -> list[tuple[str, str]]:
+    """Neighbouring one-word clauses of the query, for the proximity boost."""
+    words = [c.stems[0] for c in q.must if len(c.stems) == 1 and not c.prefix]
+    return [(a, b) for a, b in zip(words, words[1:], strict=False) if a != b]
 
 
 # -- snippets --------------------------------------------------------------------------------

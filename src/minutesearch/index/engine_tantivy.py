@@ -15,7 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatchError
-from .analyzer import DNR_BOOST, FIELD_BOOSTS, SECTION_BOOST, Clause, ParsedQuery
+from .analyzer import (
+    DNR_BOOST,
+    FIELD_BOOSTS,
+    PART_BOOST,
+    PROXIMITY_BOOST,
+    PROXIMITY_FIELDS,
+    PROXIMITY_SLOP,
+    SECTION_BOOST,
+    Clause,
+    ParsedQuery,
+    proximity_pairs,
+)
 from .engine import REBUILD_HINT, KeywordDoc
 
 NAME = "tantivy"
@@ -132,7 +143,33 @@ class TantivyIndex:
             else:
                 q = Q.phrase_query(self.schema, name, list[str | tuple[int, str]](clause.stems))
             alts.append((tantivy.Occur.Should, Q.boost_query(q, boost)))
+        if clause.parts:
+            every = [(tantivy.Occur.Must, self._any_field(p)) for p in clause.parts]
+            alts.append((tantivy.Occur.Should, Q.boost_query(self._boolean(every), PART_BOOST)))
         return self._boolean(alts)
+
+    def _any_field(self, stem: str) -> Any:
+        import tantivy
+
+        Q = tantivy.Query
+        return self._boolean(
+            [
+                (tantivy.Occur.Should, Q.boost_query(Q.term_query(self.schema, name, stem), boost))
+                for name, boost in FIELD_BOOSTS
+            ]
+        )
+
+    def _proximity(self, q: ParsedQuery) -> list[tuple[Any, Any]]:
+        """Should-parts that reward neighbouring query words standing near each other."""
+        import tantivy
+
+        Q = tantivy.Query
+        out = []
+        for a, b in proximity_pairs(q):
+            for name, boost in PROXIMITY_FIELDS:
+                near = Q.phrase_query(self.schema, name, [a, b], slop=PROXIMITY_SLOP)
+                out.append((tantivy.Occur.Should, Q.boost_query(near, boost * PROXIMITY_BOOST)))
+        return out
 
     def _query(self, q: ParsedQuery, conjunctive: bool, allowed: set[str] | None) -> Any:
         import tantivy
@@ -162,6 +199,7 @@ class TantivyIndex:
         parts = [(occur, g) for g in groups]
         if not conjunctive and (q.exclude or allowed is not None):
             parts = [(tantivy.Occur.Must, self._boolean(parts))]
+        parts += self._proximity(q)
         parts += [(tantivy.Occur.MustNot, self._clause(c)) for c in q.exclude]
         if allowed is not None:
             only = Q.term_set_query(self.schema, "id", sorted(allowed))

@@ -13,7 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatchError
-from .analyzer import DNR_BOOST, FIELD_BOOSTS, SECTION_BOOST, Clause, ParsedQuery
+from .analyzer import (
+    DNR_BOOST,
+    FIELD_BOOSTS,
+    PART_BOOST,
+    PROXIMITY_BOOST,
+    PROXIMITY_FIELDS,
+    PROXIMITY_SLOP,
+    SECTION_BOOST,
+    Clause,
+    ParsedQuery,
+    proximity_pairs,
+)
 from .engine import REBUILD_HINT, KeywordDoc
 
 NAME = "whoosh"
@@ -69,6 +80,9 @@ def _fields(clause: Clause) -> Any:
             parts.append(wq.Term(name, clause.stems[0], boost=boost))
         else:
             parts.append(wq.Phrase(name, clause.stems, boost=boost))
+    if clause.parts:
+        every = [wq.Or([wq.Term(n, p, boost=b) for n, b in FIELD_BOOSTS]) for p in clause.parts]
+        parts.append(wq.And(every, boost=PART_BOOST))
     return wq.Or(parts)
 
 
@@ -84,6 +98,14 @@ def to_query(q: ParsedQuery, *, conjunctive: bool) -> Any:
         groups.append(wq.Or(alts))
     groups += [wq.Term("section", s, boost=SECTION_BOOST) for s in q.sections]
     combined = wq.And(groups) if conjunctive else wq.Or(groups)
+    near = [
+        wq.Phrase(name, [a, b], slop=PROXIMITY_SLOP + 1, boost=boost * PROXIMITY_BOOST)
+        for a, b in proximity_pairs(q)
+        for name, boost in PROXIMITY_FIELDS
+    ]
+    if near:
+        # Proximity only adds to the score: AndMaybe keeps the matches of `combined`.
+        combined = wq.AndMaybe(combined, wq.Or(near))
     if q.exclude:
         combined = wq.AndNot(combined, wq.Or([_fields(c) for c in q.exclude]))
     return combined

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -271,16 +273,77 @@ def open_fulltext(idx_dir: Path) -> KeywordIndex:
 # -- querying --------------------------------------------------------------------------------
 
 
+MIN_COVERAGE = 0.5  # an OR match must carry at least this share of the query's weight
+COVERAGE_POWER = 2.0  # score = BM25 x coverage^power: items with more of the query rise
+LONG_QUERY_TERMS = 12  # a pasted paragraph searches by this many of its most distinctive words
+
+
 def keyword_candidates(
     idx_dir: Path, q: ParsedQuery, allowed: set[str] | None, depth: int
 ) -> tuple[list[tuple[str, float]], bool]:
-    """Ranked (item id, score) and whether the AND query fell back to OR."""
+    """Ranked (item id, score), and whether no item matched every word of the query.
+
+    One word (or diarienummer, or §) must match. Several words: BM25 over an OR of them,
+    re-ranked by coordination: each item's score is multiplied by coverage^COVERAGE_POWER,
+    coverage being the idf-weighted share of the query's words it contains, and items below
+    MIN_COVERAGE are dropped (minimum-should-match). Question words ("får", "ska") are never
+    required. A pasted paragraph is cut to its LONG_QUERY_TERMS most distinctive words first.
+    """
     ix = open_fulltext(idx_dir)
-    hits = ix.search(q, conjunctive=True, limit=depth, allowed=allowed)
-    if hits or len(q.must) + len(q.dnrs) + len(q.sections) < 2:
-        return hits, False
+    q = distinctive(ix, q)
+    if len(q.must) < 2:
+        hits = ix.search(q, conjunctive=True, limit=depth, allowed=allowed)
+        if hits or len(q.must) + len(q.dnrs) + len(q.sections) < 2:
+            return hits, False
+        hits = ix.search(q, conjunctive=False, limit=depth, allowed=allowed)
+        return hits, bool(hits)
     hits = ix.search(q, conjunctive=False, limit=depth, allowed=allowed)
-    return hits, bool(hits)
+    if not hits:
+        return [], False
+    among = {item_id for item_id, _ in hits}
+    weights = clause_weights(ix, q)
+    cover = dict.fromkeys(among, 0.0)
+    for clause, weight in zip(q.must, weights, strict=True):
+        for item_id in ix.matching([clause], among):
+            cover[item_id] += weight
+    total = sum(weights) or 1.0
+    share = {item_id: cover[item_id] / total for item_id in among}
+    extra = len(q.dnrs) + len(q.sections)
+    kept = [
+        (item_id, score * share[item_id] ** COVERAGE_POWER)
+        for item_id, score in hits
+        if share[item_id] >= MIN_COVERAGE - 1e-9 or extra
+    ]
+    kept.sort(key=lambda kv: -kv[1])
+    return kept, max(share.values()) < 1.0 - 1e-9
+
+
+def clause_weights(ix: KeywordIndex, q: ParsedQuery) -> list[float]:
+    """The idf of each required clause (a phrase: of its rarest word; a prefix: 1)."""
+    stems = sorted({s for c in q.must for s in c.stems})
+    n, freqs = ix.doc_freqs(stems)
+    idf = {s: math.log((n + 1) / (freqs.get(s, 0) + 0.5)) for s in stems}
+    return [max([idf[s] for s in c.stems], default=1.0) if c.stems else 1.0 for c in q.must]
+
+
+def distinctive(ix: KeywordIndex, q: ParsedQuery) -> ParsedQuery:
+    """A long query (a pasted paragraph) cut to its most distinctive words, by tf x idf."""
+    if len(q.must) <= LONG_QUERY_TERMS:
+        return q
+    counts: dict[str, int] = {}
+    for stem in analyze(q.plain):
+        counts[stem] = counts.get(stem, 0) + 1
+    weights = clause_weights(ix, q)
+    scored = sorted(
+        range(len(q.must)),
+        key=lambda n: (
+            -weights[n] * (1 + math.log(max(counts.get(q.must[n].stems[0], 1), 1)))
+            if q.must[n].stems
+            else 0.0
+        ),
+    )
+    keep = sorted(scored[:LONG_QUERY_TERMS])
+    return replace(q, must=[q.must[n] for n in keep])
 
 
 def excluded_ids(idx_dir: Path, q: ParsedQuery, among: set[str] | None = None) -> set[str]:
@@ -292,8 +355,6 @@ def excluded_ids(idx_dir: Path, q: ParsedQuery, among: set[str] | None = None) -
 
 def more_like_this(idx_dir: Path, text: str, terms: int = 20) -> list[tuple[str, float]]:
     """Keyword fallback for `related`: OR of the item's most distinctive stems (tf·idf)."""
-    import math
-
     ix = open_fulltext(idx_dir)
     counts: dict[str, int] = {}
     for stem in analyze(text):
