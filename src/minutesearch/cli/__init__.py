@@ -43,9 +43,9 @@ def main(ctx: click.Context, index_dir: str | None) -> None:
 
 
 def _register() -> None:
-    from . import analysis_cmds, entity_cmds, ingest_cmds, search_cmds, tui_cmd
+    from . import analysis_cmds, api_cmds, entity_cmds, ingest_cmds, search_cmds, tui_cmd
 
-    for module in (ingest_cmds, search_cmds, entity_cmds, analysis_cmds, tui_cmd):
+    for module in (ingest_cmds, search_cmds, entity_cmds, analysis_cmds, api_cmds, tui_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 
