@@ -63,12 +63,14 @@ def test_seed_outcomes_in_store(seed_store: Store) -> None:
 
 
 def test_seed_amounts(seed_store: Store) -> None:
-    s23 = json.loads(str(_seed_row(seed_store, "SocSam", "2023-03-24", 23)["amounts"]))
-    for value in (900_000, 9_234_426, 2_702_513, 1_351_257, 14_100_000):
-        assert value in s23
-    assert s23.count(900_000) == 1  # the proposal and the decision repeat it
-    s22 = json.loads(str(_seed_row(seed_store, "SocSam", "2023-03-24", 22)["amounts"]))
-    assert s22 == [13_800_000]
+    # The beslut (Ställningstagande) grants four sums; 14.1 mkr is only the total in the report.
+    row = _seed_row(seed_store, "SocSam", "2023-03-24", 23)
+    assert json.loads(str(row["amounts"])) == [900_000, 9_234_426, 2_702_513, 1_351_257]
+    mentioned = json.loads(str(row["amounts_mentioned"]))
+    assert 14_100_000 in mentioned and 900_000 not in mentioned
+    s22 = _seed_row(seed_store, "SocSam", "2023-03-24", 22)
+    assert json.loads(str(s22["amounts"])) == []  # the beslut approves a report, no sum
+    assert json.loads(str(s22["amounts_mentioned"])) == [13_800_000]
 
 
 def test_amount_forms() -> None:
@@ -117,7 +119,9 @@ def test_alingsas_ks_decisions(extra_dir: Path) -> None:
     doc = _doc(extra_dir / "alingsas" / "protokoll" / "2026-06-01_kommunstyrelsen.pdf")
     d95 = _decide(_item(doc, 95))
     assert d95.outcome == "bifall"  # "… godkänns."
-    assert 230_500_000 in d95.amounts and 84_200_000 in d95.amounts
+    # The beslut approves a follow-up report: its figures are mentioned, not decided.
+    assert d95.amounts == []
+    assert 230_500_000 in d95.amounts_mentioned and 84_200_000 in d95.amounts_mentioned
     d98 = _decide(_item(doc, 98))
     assert d98.outcome == "återremiss"
     heidi = next(m for m in d98.motions if m.by == "Heidi Hankanen Ängberg")

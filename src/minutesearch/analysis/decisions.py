@@ -5,10 +5,21 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .motions import Motion, decide_won, find_motions, find_reservations
+from .motions import Motion
+from .procedure import (
+    block_text,
+    blocks,
+    decide,
+    find_annotations,
+    find_conflicts,
+    find_reservations,
+    find_yrkanden,
+    motion_blocks,
+)
 from .text import one_line, split_sections
 
 if TYPE_CHECKING:
@@ -19,6 +30,7 @@ if TYPE_CHECKING:
 OUTCOMES = (
     "bifall",
     "avslag",
+    "besvarad",
     "återremiss",
     "bordläggning",
     "uppdrag",
@@ -27,9 +39,10 @@ OUTCOMES = (
     "överlämnad",
     "other",
 )
-# A matter sent back or tabled is that, whatever else the text says; otherwise the kind of the
-# first thing decided counts ("godkänna … samt översänds till kommunerna" is an approval).
+# The kind of one beslutssats, by the first thing it decides ("godkänna … samt översänds till
+# kommunerna" is an approval). A matter sent back or tabled is that when the main sats says so.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("besvarad", re.compile(r"anses (?:vara )?besvarad|anse motionen (?:vara )?besvarad", re.I)),
     ("återremiss", re.compile(r"återremitt|återremiss", re.I)),
     ("bordläggning", re.compile(r"bordl[äa]g|bordlagt", re.I)),
     (
@@ -42,33 +55,38 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "överlämnad",
         re.compile(
-            r"\böverlämna(?:s|r|des)?\b|\böversänd|\bhänskjut|\blämnas (?:vidare )?till\b", re.I
+            r"\böverlämna(?:s|r|des)?\b|\böversänd|\bhänskjut|\blämnas (?:vidare )?till\b"
+            r"|\blämna\b[^.]{0,40}\btill\b[^.]{0,60}\bberedning",
+            re.I,
         ),
     ),
     (
         "bifall",
         re.compile(
             r"godkänn|\bgodkänd|\bgodkänt|fastställ|\banta(?:s|r|ga)\b|\bantogs\b|\bbifall"
-            r"|\bbevilja|\btillstyrk|\bfördela\b|\binförs\b|\binrätta|\brevideras\b",
+            r"|\bbevilja|\btillstyrk|\bfördela\b|\binförs\b|\binrätta|\brevideras\b|\bbeställs\b",
             re.I,
         ),
     ),
-    ("uppdrag", re.compile(r"i uppdrag|\buppdra(?:r|s|ga)?\b|\bges uppdrag", re.I)),
+    ("uppdrag", re.compile(r"i uppdrag|\buppdra(?:r|s|ga)?\b|\bges uppdrag|\buppdrag ges\b", re.I)),
     (
         "information",
         re.compile(
             r"till handlingarna|\bnoter(?:ar|as|ades)\b|\bantecknas\b|\bantecknar\b"
-            r"|informationen|tackar för|\binformation\b|anses (?:vara )?besvarad",
+            r"|informationen|tackar för|\binformation\b",
             re.I,
         ),
     ),
 ]
 # "Enligt stadsledningskontorets förslag:" approves the proposal when nothing stronger is said.
 _WEAK_BIFALL = re.compile(
-    r"\benligt\b[^.:]{0,80}\bförslag|\bbeslutar att\b|\bbeslutar om\b|\bhöjs\b|\bsänks\b"
+    r"\benligt\b[^.:]{0,80}\b(?:förslag|yrkande)|\bbeslutar att\b|\bbeslutar om\b|\bhöjs\b|\bsänks\b"
     r"|ställer sig bakom|\baccepterar\b|\bundantas\b",
     re.I,
 )
+# "Enligt … förslag:" / "… föreslår att kommunfullmäktige beslutar:": the proposal is adopted,
+# so what follows is approved unless it rejects, remits or tables.
+_ADOPTS = re.compile(r"^(?:enligt\b|.*\btillstyrker\b|.*\bföreslår att \w+ beslutar)", re.I)
 _DECISION_SENTENCE = re.compile(
     r"[^.]*\b(?:noterar|beslutar att|beslöt|tackar för|utses|fastställs)\b[^.]*\.?", re.I
 )
@@ -97,15 +115,82 @@ _AMOUNT = re.compile(
 )
 
 
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
+_SUBITEM = re.compile(r"^\s*(?:[•\-–·]|[a-zåäö][.)]\s)")
+
+
+def beslutssatser(decision: str) -> list[str]:
+    """A beslut split into its satser: numbered points when there are two or more, else its
+    sentences. A line ending in ':' (a preamble, "… med följande ändringar:") carries what
+    follows it, and bullets or lettered sub-points belong to the sats above them."""
+    lines = [ln.strip() for ln in decision.splitlines() if ln.strip()]
+    if sum(1 for ln in lines if _NUMBERED.match(ln)) >= 2:
+        out: list[str] = []
+        for ln in lines:
+            if _NUMBERED.match(ln) or not out:
+                out.append(ln)
+            else:
+                out[-1] += " " + ln
+        # A preamble before the numbers is part of the first sats; a closing line is its own.
+        if out and not _NUMBERED.match(out[0]) and out[0].endswith(":") and len(out) > 1:
+            out[1] = out[0] + " " + out[1]
+            out.pop(0)
+        return out
+    out = []
+    carry = False
+    for ln in lines:
+        if out and (carry or _SUBITEM.match(ln) or not re.search(r"[.!?:]$", out[-1])):
+            out[-1] += " " + ln
+        else:
+            out.append(ln)
+        carry = carry or ln.endswith(":")  # "… med följande ändringar:" holds what follows
+    satser: list[str] = []
+    for block in out:
+        pieces = (
+            [block] if re.search(r":\s", block) else re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", block)
+        )
+        for piece in (p for p in pieces if p.strip()):
+            # A sentence that decides nothing ("Utredningen ska även redovisa …") explains the
+            # sats before it.
+            if satser and not _decides(piece):
+                satser[-1] += " " + piece
+            else:
+                satser.append(piece)
+    return satser
+
+
+def _decides(sentence: str) -> bool:
+    return _sats_outcome(sentence) is not None or bool(_WEAK_BIFALL.search(sentence))
+
+
+def _sats_outcome(sats: str) -> str | None:
+    found = [(m.start(), outcome) for outcome, p in _RULES if (m := p.search(sats))]
+    return min(found)[1] if found else None
+
+
 def classify_outcome(decision: str | None, text: str = "") -> str:
-    """Outcome type of a decision text (see OUTCOMES); an item with no decision may be information."""
+    """Outcome type of a decision (see OUTCOMES): the main (first) beslutssats decides, a motion
+    declared answered is `besvarad`; an item with no decision may be information."""
     if decision:
-        found = [(m.start(), outcome) for outcome, p in _RULES if (m := p.search(decision))]
-        dominant = [o for _, o in found if o in ("återremiss", "bordläggning")]
-        if dominant:
-            return dominant[0]
-        if found:
-            return min(found)[1]  # the first thing decided is the main thing decided
+        satser = beslutssatser(decision) or [decision]
+        kinds = [_sats_outcome(one_line(x)) for x in satser]
+        if "besvarad" in kinds:
+            return "besvarad"
+        main = one_line(satser[0])
+        first = kinds[0]
+        if first in ("återremiss", "bordläggning", "avslag", "val"):
+            return first
+        if _ADOPTS.match(main) and first in (None, "överlämnad", "information", "uppdrag"):
+            head = main.split(":", 1)[1] if ":" in main else ""
+            inner = _sats_outcome(head) if head else None
+            return (
+                inner if inner in ("avslag", "återremiss", "bordläggning", "uppdrag") else "bifall"
+            )
+        if first:
+            return first
+        later = [k for k in kinds[1:] if k and k not in ("återremiss", "bordläggning")]
+        if later:
+            return later[0]
         return "bifall" if _WEAK_BIFALL.search(decision) else "other"
     if re.search(r"\binformation\b|\binformerar\b|tackar för", text, re.I):
         return "information"
@@ -129,41 +214,83 @@ def find_amounts(text: str) -> list[int | float]:
 
 @dataclass
 class Decision:
-    """Beslut: one item's decision with its outcome, amounts, yrkanden and reservationer."""
+    """Beslut: one item's decision with its outcome, amounts, yrkanden, vote and reservationer."""
 
     decision: str | None
     outcome: str
     amounts: list[int | float] = field(default_factory=list)
     motions: list[Motion] = field(default_factory=list)
     reservations: list[dict[str, Any]] = field(default_factory=list)
+    reservation_count: int | None = 0
+    vote: dict[str, Any] | None = None
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    amounts_mentioned: list[int | float] = field(default_factory=list)
+    multi_part: bool = False
 
 
-def extract_decision(text: str, parts: dict[str, str | None] | None = None) -> Decision:
-    """An item's text (and the parser's parts, when filled) -> its Decision."""
+def extract_decision(
+    text: str,
+    parts: dict[str, str | None] | None = None,
+    attendance: Iterable[Any] | None = None,
+) -> Decision:
+    """An item's text (and the parser's parts, when filled) -> its Decision.
+
+    The procedure is read from the text's own headings (see procedure.py); the parser's parts are
+    the fallback for layouts whose headings the text does not carry. `attendance` (the meeting's
+    Attendee list) lets a party-group reservation be expanded to persons."""
     parts = parts or {}
-    sections = split_sections(text)
-    decision = parts.get("decision") or sections.get("decision")
+    bs = blocks(text)
+    decision = block_text(bs, "decision") or parts.get("decision")
+    if not decision:
+        sections = split_sections(text)
+        decision = sections.get("decision")
     if not decision:
         # Minutes without a "Beslut" heading state it in the running text ("SocSam noterar att …").
+        head = split_sections(text).get("head", text)
         found = [
             s.group(0).strip()
-            for s in _DECISION_SENTENCE.finditer(one_line(sections.get("head", text)))
+            for s in _DECISION_SENTENCE.finditer(one_line(head))
             if not re.search(r"\bbeslutades\b|\bbeslutade\b|sammanträde den", s.group(0))
         ]
         decision = found[-1] if found else None
-    # One source each (ours, else the parser's): joining both would count every yrkande twice.
-    motions = find_motions(sections.get("motions") or parts.get("motions") or "")
-    if not motions:
-        motions = find_motions(sections.get("proposal") or parts.get("proposal") or "")
-    proceedings = sections.get("proceedings") or parts.get("proceedings") or ""
-    decide_won(motions, proceedings)
+    outcome = classify_outcome(decision, text)
+    yrkanden = motion_blocks(bs) or find_yrkanden(parts.get("motions") or "")
+    if not yrkanden:
+        yrkanden = find_yrkanden(block_text(bs, "proposal") or parts.get("proposal") or "")
+    proceedings = block_text(bs, "proceedings")
+    if not proceedings and not any(b.kind == "motions" for b in bs):
+        proceedings = parts.get("proceedings") or ""
+    votes = decide(yrkanden, proceedings, outcome)
+    reserv_text = block_text(bs, "reservations")
+    if not reserv_text:
+        reserv_text = proceedings if _RESERVES.search(proceedings) else ""
+    reservations, count = find_reservations(reserv_text, attendance)
+    annotations = find_annotations(block_text(bs, "annotations"))
+    conflicts = find_conflicts(block_text(bs, "conflicts") or text)
+    amounts = find_amounts(one_line(decision)) if decision else []
+    mentioned = [a for a in find_amounts(one_line(text)) if a not in amounts]
+    satser = beslutssatser(decision) if decision else []
     return Decision(
         decision=decision.strip() if decision else None,
-        outcome=classify_outcome(decision, text),
-        amounts=find_amounts(one_line(text)),
-        motions=motions,
-        reservations=find_reservations(sections.get("reservations") or proceedings or text),
+        outcome=outcome,
+        amounts=amounts,
+        motions=[
+            Motion(by=y.by, party=y.party, text=y.text, won=y.won, kind=y.kind) for y in yrkanden
+        ],
+        reservations=reservations,
+        reservation_count=count,
+        vote=votes[0] if votes else None,
+        votes=votes,
+        annotations=annotations,
+        conflicts=conflicts,
+        amounts_mentioned=mentioned,
+        multi_part=len(satser) > 1,
     )
+
+
+_RESERVES = re.compile(r"reserverar\s+(?:sig|oss)", re.I)
 
 
 def decision_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
@@ -172,6 +299,7 @@ def decision_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
         {
             "by": m["by"],
             "party": m["party"],
+            "kind": m["kind"],
             "text": m["text"],
             "won": None if m["won"] is None else bool(m["won"]),
         }
@@ -188,16 +316,24 @@ def decision_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
         "title": row["title"],
         "decision": row["decision_text"],
         "outcome": row["outcome"],
+        "multi_part": bool(row["multi_part"]),
         "amounts": json.loads(row["amounts"]),
+        "amounts_mentioned": json.loads(row["amounts_mentioned"]),
         "motions": motions,
+        "vote": json.loads(row["vote"]) if row["vote"] else None,
+        "votes": json.loads(row["votes"]),
         "reservations": json.loads(row["reservations"]),
+        "reservation_count": row["reservation_count"],
+        "annotations": json.loads(row["annotations"]),
+        "conflicts": json.loads(row["conflicts"]),
         "source": row["source"],
     }
 
 
 DECISION_SELECT = (
     "SELECT i.id, i.section, i.title, d.body, d.body_short, d.date, d.source, d.kind,"
-    " x.decision AS decision_text, x.outcome, x.amounts, x.reservations"
+    " x.decision AS decision_text, x.outcome, x.amounts, x.reservations, x.vote, x.votes,"
+    " x.reservation_count, x.annotations, x.conflicts, x.amounts_mentioned, x.multi_part"
     " FROM decisions x JOIN items i ON i.id = x.item_id JOIN documents d ON d.id = i.doc_id"
 )
 

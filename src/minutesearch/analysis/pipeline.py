@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from ..model import Attendee
 from ..stages import StageContext
 from ..store import Store
 from .decisions import extract_decision
@@ -26,23 +27,52 @@ def analyse_decisions(store: Store, progress: StageContext | None = None) -> int
             "SELECT i.* FROM items i LEFT JOIN decisions x ON x.item_id = i.id WHERE x.item_id IS NULL"
         )
     )
+    attendance: dict[str, list[Attendee]] = {}
     with store.transaction() as c:
         for n, row in enumerate(rows):
-            d = extract_decision(row["text"], {k: row[k] for k in PARTS})
+            doc_id = row["doc_id"]
+            if doc_id not in attendance:
+                attendance[doc_id] = [
+                    Attendee(name=a["name"], party=a["party"], group=a["grp"])
+                    for a in c.execute(
+                        "SELECT name, party, grp FROM attendees WHERE doc_id=? AND present=1"
+                        " ORDER BY position",
+                        (doc_id,),
+                    )
+                ]
+            d = extract_decision(row["text"], {k: row[k] for k in PARTS}, attendance[doc_id])
             c.execute(
-                "INSERT INTO decisions (item_id, decision, outcome, amounts, reservations) VALUES (?,?,?,?,?)",
+                "INSERT INTO decisions (item_id, decision, outcome, amounts, reservations, vote,"
+                " votes, reservation_count, annotations, conflicts, amounts_mentioned, multi_part)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     row["id"],
                     d.decision,
                     d.outcome,
                     json.dumps(d.amounts),
                     json.dumps(d.reservations, ensure_ascii=False),
+                    json.dumps(d.vote, ensure_ascii=False) if d.vote else None,
+                    json.dumps(d.votes, ensure_ascii=False),
+                    d.reservation_count,
+                    json.dumps(d.annotations, ensure_ascii=False),
+                    json.dumps(d.conflicts, ensure_ascii=False),
+                    json.dumps(d.amounts_mentioned),
+                    int(d.multi_part),
                 ),
             )
             c.executemany(
-                "INSERT INTO motions (item_id, position, by, party, text, won) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO motions (item_id, position, by, party, text, won, kind)"
+                " VALUES (?,?,?,?,?,?,?)",
                 [
-                    (row["id"], pos, m.by, m.party, m.text, None if m.won is None else int(m.won))
+                    (
+                        row["id"],
+                        pos,
+                        m.by,
+                        m.party,
+                        m.text,
+                        None if m.won is None else int(m.won),
+                        m.kind,
+                    )
                     for pos, m in enumerate(d.motions)
                 ],
             )

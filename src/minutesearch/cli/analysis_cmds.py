@@ -21,6 +21,10 @@ DECISION_CSV = [
     "amounts",
     "motions",
     "reservations",
+    "vote",
+    "reservation_count",
+    "multi_part",
+    "amounts_mentioned",
     "id",
     "source",
 ]
@@ -72,7 +76,9 @@ def _where(row: dict[str, Any]) -> str:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON lines: id, body, body_short, date, section, title, decision, outcome, amounts[], motions[], reservations[].",
+    help="JSON lines: id, body, body_short, date, section, title, decision, outcome, multi_part,"
+    " amounts[], amounts_mentioned[], motions[{by, party, kind, text, won}], vote, votes[],"
+    " reservations[], reservation_count, annotations[], conflicts[], source.",
 )
 @click.option(
     "--csv", "as_csv", is_flag=True, help="CSV with provenance (body, date, section, source)."
@@ -105,20 +111,50 @@ def decisions(
     if not rows:
         click.echo("Inga beslut hittades.")
     for r in rows:
-        click.secho(f"{_where(r)}  [{r['outcome']}]  {r['title'][:70]}", bold=True)
+        parts = " (flera beslutssatser)" if r.get("multi_part") else ""
+        click.secho(f"{_where(r)}  [{r['outcome']}]{parts}  {r['title'][:70]}", bold=True)
         if r["decision"]:
             click.echo("  " + " ".join(r["decision"].split())[:300])
         if r["amounts"]:
-            click.echo(
-                "  Belopp: " + ", ".join(f"{a:,.0f} kr".replace(",", " ") for a in r["amounts"])
-            )
+            click.echo("  Belopp: " + ", ".join(_kr(a) for a in r["amounts"]))
         for m in r["motions"]:
-            won = {True: "bifölls", False: "föll", None: ""}[m["won"]]
-            click.echo(f"  Yrkande: {m['by']} ({m['party']}) {m['text'][:120]} {won}".rstrip())
-        for res in r["reservations"]:
-            who = f"{res['by']} ({res['party']})" if res["by"] else res["party"]
-            click.echo(f"  Reservation: {who}")
+            won = {True: "bifölls", False: "föll", None: "utfall ej angivet"}[m["won"]]
+            party = f" ({m['party']})" if m["party"] else ""
+            kind = f" [{m['kind']}]" if m.get("kind") else ""
+            click.echo(f"  Yrkande{kind}: {m['by']}{party} {m['text'][:120]} – {won}")
+        if r.get("vote"):
+            click.echo(f"  {vote_line(r['vote'])}")
+        if r["reservations"]:
+            count = r.get("reservation_count")
+            head = f"  Reservationer ({count}): " if count is not None else "  Reservationer: "
+            click.echo(head + "; ".join(_who(x) for x in r["reservations"]))
+        for note in r.get("annotations") or []:
+            click.echo(f"  Protokollsanteckning: {_who(note)}")
+        for c in r.get("conflicts") or []:
+            click.echo(f"  Jäv: {_who(c)}")
         click.echo(f"  id {r['id']}")
+
+
+def _kr(amount: float) -> str:
+    return f"{amount:,.0f} kr".replace(",", " ")
+
+
+def _who(entry: dict[str, Any]) -> str:
+    if entry.get("by"):
+        return f"{entry['by']} ({entry['party']})" if entry.get("party") else str(entry["by"])
+    return str(entry.get("party") or "?")
+
+
+def vote_line(vote: dict[str, Any]) -> str:
+    """'Omröstning: 7 ja, 8 nej, 0 avstod – nej vann (för …)' in Swedish."""
+    side = vote.get("winner")
+    proposition = vote.get(side) if side in ("ja", "nej") else None
+    won = f" – {side} vann" if side in ("ja", "nej") else " – lika röstetal"
+    what = f" ({proposition})" if proposition else ""
+    return (
+        f"Omröstning: {vote['for']} ja, {vote['against']} nej, {vote.get('abstain', 0)} avstod"
+        f"{won}{what}"
+    )
 
 
 @click.command()

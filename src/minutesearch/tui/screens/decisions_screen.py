@@ -56,6 +56,33 @@ class DecisionsScreen(ListScreen):
             by = str(motion.get("by") or "") + (
                 f" ({motion['party']})" if motion.get("party") else ""
             )
-            text = _short(str(motion.get("text") or ""), 120)
-            lines.append(f"[dim]Yrkande {escape(by)}: {escape(text)}[/dim]")
+            text = _short(str(motion.get("text") or ""), 100)
+            verdict = _VERDICT[motion.get("won")]
+            lines.append(f"{verdict} [dim]Yrkande {escape(by)}: {escape(text)}[/dim]")
+        vote = row.get("vote")
+        if vote:
+            lines.append(escape(vote_text(vote)))
+        reservations = row.get("reservations") or []
+        if reservations:
+            count = row.get("reservation_count")
+            names = ", ".join(
+                str(r.get("by") or r.get("party") or "?") for r in reservations[:6]
+            ) + (" …" if len(reservations) > 6 else "")
+            head = f"Reservationer ({count})" if count is not None else "Reservationer"
+            lines.append(f"[dim]{head}: {escape(names)}[/dim]")
         return Content.from_markup("\n".join(lines))
+
+
+_VERDICT = {True: "[b]✓ bifölls[/b]", False: "✗ föll", None: "[dim]? ej angivet[/dim]"}
+
+
+def vote_text(vote: dict[str, object]) -> str:
+    """'Omröstning 7–8 (0 avstod): nej vann – för bifall till …'."""
+    side = vote.get("winner")
+    won = f"{side} vann" if side in ("ja", "nej") else "lika röstetal"
+    proposition = vote.get(str(side)) if side in ("ja", "nej") else None
+    tail = f" – {_short(str(proposition), 90)}" if proposition else ""
+    return (
+        f"Omröstning {vote.get('for')}–{vote.get('against')} "
+        f"({vote.get('abstain', 0)} avstod): {won}{tail}"
+    )
