@@ -8,7 +8,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test check lint types eval-parse eval-ner eval-search bench models clean
+.PHONY: install run test check lint types eval-parse eval-ner eval-search eval-decisions bench models clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,10 @@ check: lint types test
 
 eval-parse: $(STAMP)
 	$(BIN)/python scripts/eval_parse.py $(EXTRA)
+
+## Decisions vs eval/decisions_gold.jsonl: dev (Alingsås + seeds) / held-out (Göteborg) / baseline.
+eval-decisions: $(STAMP)
+	$(BIN)/python scripts/eval_decisions.py $(EXTRA)
 
 eval-ner: $(STAMP)
 	$(BIN)/python scripts/eval_ner.py
