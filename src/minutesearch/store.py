@@ -196,7 +196,7 @@ class Store:
                 if doc.kind == "extract" and doc_id.endswith(f"-utdrag-{item.section}"):
                     item_id = doc_id
                 else:
-                    item_id = f"{doc_id}-{item.section}"
+                    item_id = f"{doc_id}-{item.section_label or item.section}"
                 seen[item_id] = seen.get(item_id, 0) + 1
                 if seen[item_id] > 1:
                     item_id += f"-{seen[item_id]}"
@@ -213,8 +213,8 @@ class Store:
         content_hash = hashlib.sha256(f"{item.title}\n{item.text}".encode()).hexdigest()
         c.execute(
             "INSERT INTO items (id, doc_id, position, section, title, text, dnr, presenter, summary,"
-            " proposal, motions, proceedings, decision, attachments, content_hash)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " proposal, motions, proceedings, decision, attachments, content_hash, section_label,"
+            " ocr_read) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 item_id,
                 doc_id,
@@ -231,6 +231,8 @@ class Store:
                 p.decision,
                 json.dumps(p.attachments, ensure_ascii=False),
                 content_hash,
+                item.section_label or str(item.section),
+                int(item.ocr_read),
             ),
         )
 
@@ -350,6 +352,8 @@ class Store:
             "body_short": row["body_short"],
             "date": row["date"],
             "section": row["section"],
+            "section_label": row["section_label"] or str(row["section"]),
+            "ocr_read": bool(row["ocr_read"]),
             "title": row["title"],
             "kind": row["kind"],
             "source": row["source"],
