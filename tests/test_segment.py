@@ -130,7 +130,7 @@ def test_ocr_misread_signs_only_with_ocr() -> None:
 
 
 def test_ocr_reading_needs_the_sequence() -> None:
-    """"8 40 Title" between § 3 and § 4 is not taken: the numbering does not vouch for it."""
+    """ "8 40 Title" between § 3 and § 4 is not taken: the numbering does not vouch for it."""
     lines = [
         "§ 3 Budget",
         "Text om budgeten.",
@@ -229,10 +229,7 @@ def test_sub_sections_round_trip_through_the_store(tmp_path: Path) -> None:
     doc = parse_document(text, "styrelse-1998-10-14.txt")
     with Store.open(tmp_path) as store:
         store.save_document(doc, "h")
-        got = [
-            store.item_json(r)
-            for r in store.conn.execute(f"{ITEM_SELECT} ORDER BY i.position")
-        ]
+        got = [store.item_json(r) for r in store.conn.execute(f"{ITEM_SELECT} ORDER BY i.position")]
     assert [(g["section"], g["section_label"]) for g in got] == [
         (1, "1"),
         (2, "2"),

@@ -48,6 +48,10 @@ def _register() -> None:
     for module in (ingest_cmds, search_cmds, entity_cmds, analysis_cmds, api_cmds, tui_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
+    from . import inspect_cmd  # minutesearch inspect FILE (issue 11)
+
+    for command in inspect_cmd.COMMANDS:
+        main.add_command(command)
 
 
 _register()
