@@ -8,15 +8,34 @@ export PYTHONDONTWRITEBYTECODE := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test check lint types eval-parse eval-ner eval-search eval-decisions bench models clean
+.PHONY: install ocr-deps run test check lint types eval-parse eval-ner eval-search eval-decisions bench models clean
+
+OCR_APT := tesseract-ocr tesseract-ocr-swe poppler-utils
 
 $(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory ocr-deps
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: ocr-deps $(STAMP)
+
+## OCR of scanned PDF pages: Tesseract with its Swedish model, and poppler's pdftoppm (Debian
+## packages). Installed with apt when run as root; otherwise says what to install. Never fails.
+ocr-deps:
+	@if command -v tesseract >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+	    && tesseract --list-langs 2>/dev/null | grep -qx swe; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing OCR: $(OCR_APT)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_APT) >/dev/null) \
+	    || echo "Could not install $(OCR_APT): scanned PDF pages will be skipped."; \
+	else \
+	  echo "OCR of scanned PDFs needs Tesseract (Swedish) and poppler; as root run:"; \
+	  echo "  sudo apt-get install $(OCR_APT)"; \
+	  echo "Without them, ingest skips pages that have no text layer."; \
+	fi
 
 ## The main job: ingest the bundled corpus, then open the terminal UI.
 run: $(STAMP)

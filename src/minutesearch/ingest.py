@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from . import ocr
 from .atomic import swap_into_place
 from .config import Settings
 from .errors import MinutesearchError, ReadError, StoreError
@@ -179,10 +180,15 @@ def _ingest(
         stages = stages if stages is not None else default_stages()
         preload = Preload([partial(p, settings) for p in _preparations(stages)])
         workers = effective_workers(settings)
-        for outcome in _store_files(store, files, known, workers, progress, preload):
-            report.files.append(outcome)
-            if outcome.status in ("new", "changed") and outcome.doc_id:
-                changed.add(outcome.doc_id)
+        # Scanned pages are counted from every reader process; the bar shows "ocr done/total".
+        ocr.track_progress(partial(progress, "ocr"))
+        try:
+            for outcome in _store_files(store, files, known, workers, progress, preload):
+                report.files.append(outcome)
+                if outcome.status in ("new", "changed") and outcome.doc_id:
+                    changed.add(outcome.doc_id)
+        finally:
+            ocr.stop_tracking()
         preload.wait()
         removed = _remove_vanished(store, paths, {source_key(f) for f in files}, known)
         report.files += [FileOutcome(s, "removed") for s in removed]
@@ -199,9 +205,31 @@ def _ingest(
             if not changed and not removed and _stage_is_current(ctx, stage):
                 continue
             stage(ctx)
-        report.stage_warnings = ctx.warnings
+        report.stage_warnings = ctx.warnings + _ocr_notice(report.files)
         report.counts = store.counts()
     return report
+
+
+def _ocr_notice(files: list[FileOutcome]) -> list[str]:
+    """Once per run, when scanned pages went unread for want of OCR: how to install it."""
+    reason = ocr.missing()
+    if reason is None:
+        return []
+    unread = [
+        f
+        for f in files
+        if ocr.NEEDS_OCR in (f.reason or "") or any(ocr.NEEDS_OCR in w for w in f.warnings)
+    ]
+    if not unread:
+        return []
+    n = len(unread)
+    what = f"{n} {'fil' if n == 1 else 'filer'} har skannade sidor utan textlager som inte lästes"
+    if ocr.turned_off():
+        return [f"{what}: OCR är avstängt (MINUTESEARCH_OCR=0)."]
+    return [
+        f"{what} ({reason.split(' (')[0]}). Installera OCR (Tesseract med svensk modell) och kör"
+        f" ingest igen: sudo {ocr.INSTALL_HINT}"
+    ]
 
 
 def _preparations(stages: list[Stage]) -> list[Callable[[Settings], object]]:
@@ -243,7 +271,7 @@ def read_and_parse(path: Path, key: str) -> Document | FileOutcome:
     """
     try:
         result = read_document(path)
-        doc = parse_document(result.text, key)
+        doc = parse_document(result.text, key, ocr=bool(result.ocr_pages))
     except ReadError as exc:
         return FileOutcome(key, "skipped", reason=exc.msg.removeprefix(f"{path}: "))
     except MinutesearchError as exc:
@@ -251,6 +279,8 @@ def read_and_parse(path: Path, key: str) -> Document | FileOutcome:
     except Exception as exc:  # a parser bug must not end the whole run; it is reported per file
         return _internal_error(key, exc)
     doc.warnings = result.warnings + doc.warnings
+    doc.ocr = bool(result.ocr_pages)
+    doc.ocr_pages = list(result.ocr_pages)
     return doc
 
 
@@ -327,6 +357,8 @@ def read_in_workers(
                 yield read_and_parse(todo.path, todo.key)
                 continue
             todo, future = in_flight[0]
+            while not wait([future], timeout=0.5).done:
+                ocr.poll_progress()  # a scanned PDF takes seconds a page: show it on the bar
             try:
                 result = _result(todo, future)
             except BrokenProcessPool:

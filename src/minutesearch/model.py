@@ -90,3 +90,5 @@ class Document:
     declared_sections: tuple[int, int] | None = None  # "Paragrafer §§ 94–110" on the cover
     linked_section: int | None = None  # for attachments: the § they belong to, when known
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # some of the text was read by OCR from scanned pages
+    ocr_pages: list[int] = field(default_factory=list)  # those pages, 1-based

@@ -1,7 +1,8 @@
-"""PDF / DOCX / text -> clean text, one visual line per line, page furniture removed.
+"""PDF / DOCX / HTML / Markdown / text -> clean text, one visual line per line, furniture removed.
 
 Every failure is a ReadError "PATH: reason"; ingest shows the reason. Hostile files (PDF bombs,
-junk named .pdf, zips posing as .docx) fail alone within bounded time and memory.
+junk named .pdf, zips posing as .docx) fail alone within bounded time and memory. PDF pages
+without a text layer are read by OCR (ocr.py) when Tesseract is installed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from . import ocr
 from .errors import ReadError
 from .furniture import (
     collapse_blank_lines,
@@ -30,12 +32,14 @@ if TYPE_CHECKING:  # pypdf and python-docx load only when a PDF or DOCX is read
     from docx.table import _Row
     from pypdf import PdfReader
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".md")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 2000
 MAX_CHARS = 20_000_000
 MAX_SECONDS = 60.0  # a PDF whose text takes longer than this to extract is treated as hostile
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # the unzipped size a .docx may claim (zip bombs)
+MAX_MARKUP_BYTES = 20 * 1024 * 1024  # HTML/Markdown: a protocol page is well under 2 MB
+MIN_PAGE_LETTERS = 10  # a PDF page with fewer letters in its text layer has none (a scan)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class ReadResult:
     text: str
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text OCR read
 
 
 def read_document(path: Path) -> ReadResult:
@@ -63,9 +68,11 @@ def read_document(path: Path) -> ReadResult:
     if not raw.strip():
         raise ReadError(f"{path}: empty file")
     if suffix == ".pdf":
-        result = clean_pdf_pages(path, extract_pdf_pages(path, raw))
+        result = _read_pdf(path, raw)
     elif suffix == ".docx":
         result = _read_docx(path, raw)
+    elif suffix in (".html", ".htm", ".md"):
+        result = _read_markup(path, raw, markdown=suffix == ".md")
     else:
         result = _read_txt(path, raw)
     if not result.text.strip():
@@ -141,6 +148,11 @@ def _read_txt(path: Path, raw: bytes) -> ReadResult:
 
 def extract_pdf_pages(path: Path, raw: bytes) -> list[str]:
     """The raw text layer of each page of a PDF (the bytes of `path`), within bounds."""
+    return _extract_pdf(path, raw)[0]
+
+
+def _extract_pdf(path: Path, raw: bytes) -> tuple[list[str], list[bool]]:
+    """The text layer of each page, and whether the page draws anything (a scan may need OCR)."""
     import pypdf
 
     # pypdf logs every oddity of a damaged file as a warning; the reader reports what matters.
@@ -149,6 +161,7 @@ def extract_pdf_pages(path: Path, raw: bytes) -> list[str]:
         raise ReadError(f"{path}: not a valid PDF (no PDF header)")
     started = time.monotonic()
     pages: list[str] = []
+    drawn: list[bool] = []
     total = 0
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw), strict=False)
@@ -167,6 +180,7 @@ def extract_pdf_pages(path: Path, raw: bytes) -> list[str]:
             if time.monotonic() - started > MAX_SECONDS:
                 raise ReadError(f"{path}: took too long to read (over {MAX_SECONDS:.0f} s)")
             pages.append(text)
+            drawn.append(_draws(page))
     except ReadError:
         raise
     except MemoryError as exc:
@@ -175,16 +189,69 @@ def extract_pdf_pages(path: Path, raw: bytes) -> list[str]:
         raise ReadError(f"{path}: not a valid PDF (over safety limits: {exc})") from exc
     except Exception as exc:  # pypdf raises many types (and bare ones from its internals) on junk
         raise ReadError(f"{path}: not a valid PDF ({_short(exc)})") from exc
-    return pages
+    return pages, drawn
 
 
-def clean_pdf_pages(path: Path, pages: list[str]) -> ReadResult:
+def _draws(page: object) -> bool:
+    """A page with a content stream (an empty page from a blank-page tool has none)."""
+    try:
+        return page.get("/Contents") is not None  # type: ignore[attr-defined]
+    except Exception:  # a damaged page dictionary: let OCR try
+        return True
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+def _read_pdf(path: Path, raw: bytes) -> ReadResult:
+    """The text layer of a PDF; pages without one (scans) are read by OCR where it is installed."""
+    pages, drawn = _extract_pdf(path, raw)
+    textless = [n for n, p in enumerate(pages, 1) if _letters(p) < MIN_PAGE_LETTERS]
+    garbled = bool(pages) and _garbled("\n".join(_clean(p) for p in pages), min_letters=0.25)
+    # A garbled text layer (fonts without a character map) is replaced by OCR page by page.
+    scanned = [n for n in (range(1, len(pages) + 1) if garbled else textless) if drawn[n - 1]]
+    if not scanned:
+        return clean_pdf_pages(path, pages)
+    outcome = ocr.ocr_pdf_pages(path, scanned)
+    ocr_pages = []
+    for n, text in sorted(outcome.pages.items()):
+        text = text.replace("\f", "\n")
+        if _letters(text) >= MIN_PAGE_LETTERS and not _garbled(_clean(text), min_letters=0.25):
+            pages[n - 1] = text
+            ocr_pages.append(n)
+    reason = ocr.missing()
+    if not ocr_pages and reason is not None:
+        why = "garbled text layer" if garbled else "no text layer"
+        raise ReadError(f"{path}: {why} ({ocr.NEEDS_OCR}; {reason.split(' (')[0]})")
+    if not ocr_pages and not any(_letters(p) >= MIN_PAGE_LETTERS for p in pages):
+        raise ReadError(
+            f"{path}: no text layer, and OCR found no text on {_plural(len(scanned), 'page')}"
+            + (f" ({outcome.warnings[0]})" if outcome.warnings else "")
+        )
+    if garbled and len(ocr_pages) < len(scanned):
+        pages = [p if n in ocr_pages else "" for n, p in enumerate(pages, 1)]
+    result = clean_pdf_pages(path, pages, checked=True)
+    result.ocr_pages = ocr_pages
+    unread = len(scanned) - len(ocr_pages)
+    if unread and reason is not None:
+        result.warnings.append(f"{_plural(unread, 'scanned page')} not read ({ocr.NEEDS_OCR})")
+    result.warnings += [w for w in outcome.warnings if ocr.NEEDS_OCR not in w]
+    return result
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def clean_pdf_pages(path: Path, pages: list[str], *, checked: bool = False) -> ReadResult:
     """The text of a PDF from its raw pages: characters cleaned, page furniture removed."""
     if not any(p.strip() for p in pages):
-        raise ReadError(f"{path}: no text layer (needs OCR)")
+        raise ReadError(f"{path}: no text layer ({ocr.NEEDS_OCR})")
     cleaned = [_clean(p) for p in pages]
-    if _garbled("\n".join(cleaned), min_letters=0.25):  # tables of figures are still text
-        raise ReadError(f"{path}: garbled text layer (needs OCR)")
+    # Tables of figures are still text. Pages OCR replaced were checked one by one.
+    if not checked and _garbled("\n".join(cleaned), min_letters=0.25):
+        raise ReadError(f"{path}: garbled text layer ({ocr.NEEDS_OCR})")
     warnings = []
     empty = sum(1 for p in cleaned if not p.strip())
     if empty:
@@ -205,6 +272,65 @@ def _short(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     name = type(exc).__name__
     return f"{name}: {msg[:80]}" if msg else name
+
+
+def _read_markup(path: Path, raw: bytes, *, markdown: bool) -> ReadResult:
+    """HTML (a protocol published as a web page) or Markdown, as text with one block per line.
+
+    Markdown is rendered to HTML by markdown-it-py; inscriptis lays HTML out as text (block
+    elements on their own lines, table rows as lines, script and style dropped).
+    """
+    kind = "Markdown" if markdown else "HTML"
+    if len(raw) > MAX_MARKUP_BYTES:
+        mb = 1024 * 1024
+        raise ReadError(
+            f"{path}: too large for {kind} ({len(raw) // mb} MB > {MAX_MARKUP_BYTES // mb} MB)"
+        )
+    source, note = _decode(raw)
+    if _garbled(source, min_letters=0.25):
+        raise ReadError(f"{path}: binary or garbled content")
+    try:
+        if markdown:
+            from markdown_it import MarkdownIt
+
+            # Line breaks are kept: in a protocol "Datum: ..." and "Plats: ..." are lines.
+            md = MarkdownIt("commonmark", {"breaks": True}).enable("table")
+            source = md.render(source)
+        from inscriptis import get_text
+
+        text = get_text(source, _html_config())
+    except MemoryError as exc:
+        raise ReadError(f"{path}: too large to read (out of memory)") from exc
+    except RecursionError as exc:
+        raise ReadError(f"{path}: not valid {kind} (nested too deeply)") from exc
+    except Exception as exc:  # lxml and the renderers raise assorted errors on broken input
+        raise ReadError(f"{path}: not valid {kind} ({_short(exc)})") from exc
+    text = _clean(text)
+    if text.strip() and _garbled(text):
+        raise ReadError(f"{path}: binary or garbled content")
+    text = "\n".join(_untab(line) for line in text.split("\n"))
+    warnings = [note] if note else []
+    return ReadResult(collapse_blank_lines(strip_text_furniture(text)), 0, warnings)
+
+
+def _html_config() -> Any:
+    """inscriptis's strict CSS profile; table cells aligned to the top (a label by its first name)."""
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.html_properties import VerticalAlignment
+    from inscriptis.model.config import ParserConfig
+    from inscriptis.model.html_element import HtmlElement
+
+    css = dict(CSS_PROFILES["strict"])
+    for tag in ("td", "th"):
+        css[tag] = HtmlElement(tag, valign=VerticalAlignment.top)
+    return ParserConfig(css=css, table_cell_separator="\t")
+
+
+def _untab(line: str) -> str:
+    """A table row laid out by inscriptis: cells joined by one tab, padding removed."""
+    if "\t" not in line:
+        return line
+    return "\t".join(c.strip() for c in line.split("\t") if c.strip())
 
 
 def _read_docx(path: Path, raw: bytes) -> ReadResult:

@@ -146,8 +146,8 @@ class Store:
             c.execute(
                 "INSERT INTO documents (id, source, sha256, kind, title, body, body_short, date, time,"
                 " place, chair, secretary, adjusters, organisation, dnr, declared_from, declared_to,"
-                " linked_section, warnings, ingested_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " linked_section, warnings, ingested_at, ocr, ocr_pages)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     doc.source,
@@ -169,6 +169,8 @@ class Store:
                     doc.linked_section,
                     json.dumps(doc.warnings, ensure_ascii=False),
                     datetime.now(UTC).isoformat(timespec="seconds"),
+                    int(doc.ocr or bool(doc.ocr_pages)),
+                    json.dumps(doc.ocr_pages),
                 ),
             )
             people = [(a, 1) for a in doc.present] + [(a, 0) for a in doc.absent]
@@ -348,6 +350,7 @@ class Store:
         ]
         return {
             "id": row["id"],
+            "org": row["organisation"],
             "body": row["body"],
             "body_short": row["body_short"],
             "date": row["date"],
@@ -421,6 +424,7 @@ class Store:
         ]
         return {
             "id": row["id"],
+            "org": row["organisation"],
             "body": row["body"],
             "body_short": row["body_short"],
             "date": row["date"],
@@ -444,6 +448,8 @@ class Store:
             "linked_item": row["linked_item_id"],
             "warnings": json.loads(row["warnings"]),
             "source": row["source"],
+            "ocr": bool(row["ocr"]),
+            "ocr_pages": json.loads(row["ocr_pages"]),
         }
 
 

@@ -164,7 +164,9 @@ def show(app: AppContext, item_id: str, as_json: bool) -> None:
 
     with app.store() as store:
         try:
-            item = store.item_json(store.item_row(item_id))
+            row = store.item_row(item_id)
+            item = store.item_json(row)
+            ocr_pages = store.meeting_json(store.document_row(row["doc_id"]))["ocr_pages"]
         except NotFoundError:
             meeting = store.meeting_json(store.document_row(item_id))
             if as_json:
@@ -176,6 +178,17 @@ def show(app: AppContext, item_id: str, as_json: bool) -> None:
         echo_json_lines([item])
         return
     _print_item(item)
+    _ocr_note(ocr_pages)
+
+
+def _ocr_note(pages: list[int]) -> None:
+    """Text read by OCR from scanned pages may hold misreadings: say so, and where."""
+    if pages:
+        listed = ", ".join(map(str, pages))
+        click.echo(
+            f"OBS: {'skannade sidor' if len(pages) > 1 else 'skannad sida'} {listed} lästes med OCR;"
+            " texten kan innehålla läsfel."
+        )
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -241,6 +254,7 @@ def _print_meeting(m: dict[str, Any]) -> None:
         for p in m["absent"]:
             click.echo(f"  {p['name']}{' (' + p['party'] + ')' if p['party'] else ''}")
     click.echo(f"\n{len(m['items'])} ärenden. Källa: {m['source']}")
+    _ocr_note(m.get("ocr_pages") or [])
 
 
 COMMANDS: list[click.Command] = [ingest, meetings, items, show]
