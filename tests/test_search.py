@@ -27,6 +27,7 @@ HIT_FIELDS = {
     "source",
     "snippet",
     "highlights",
+    "org",
 }
 
 

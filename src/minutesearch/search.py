@@ -47,6 +47,7 @@ class Hit:
     source: str
     snippet: str
     highlights: list[list[int]] = field(default_factory=list)
+    org: str | None = None  # kommun/region that owns the body
 
     def to_json(self) -> dict[str, Any]:
         """The `search --json` contract: the fields above, in order."""
@@ -185,6 +186,7 @@ def _hit(store: Store, rank: int, item_id: str, score: float, q: ParsedQuery | N
         row["source"],
         text,
         spans,
+        row["organisation"],
     )
 
 
