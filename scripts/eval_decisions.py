@@ -202,10 +202,10 @@ def main(argv: list[str]) -> int:
     cols = [(s, k) for k in splits for s in systems]
     table = {c: rows(tallies[c]) for c in cols}
     metrics = list(next(iter(table.values())))
-    head = f"{'':12}" + "".join(f"{splits[k][:18] + ' ' + s:>24}" for s, k in cols)
+    head = f"{'':12}" + "".join(f"{splits[k][:19] + ' ' + s:>29}" for s, k in cols)
     print(head)
     for m in metrics:
-        print(f"{m:12}" + "".join(f"{table[c][m]:>24}" for c in cols))
+        print(f"{m:12}" + "".join(f"{table[c][m]:>29}" for c in cols))
     if dev_notes:
         print("\ndev differences (new extractor):")
         print("\n".join(dev_notes))

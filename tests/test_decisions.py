@@ -181,7 +181,15 @@ def test_decisions_cli_json_and_csv(seed_settings: Settings) -> None:
         "amounts",
         "motions",
         "reservations",
+        "vote",
+        "votes",
+        "reservation_count",
+        "annotations",
+        "conflicts",
+        "amounts_mentioned",
+        "multi_part",
     }
+    assert all(set(m) >= {"by", "party", "kind", "text", "won"} for r in rows for m in r["motions"])
     out = runner.invoke(main, [*base, "--csv", "--since", "2023-03-01"])
     assert out.exit_code == 0, out.output
     table = list(csv.DictReader(io.StringIO(out.output)))
