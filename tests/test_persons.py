@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from minutesearch.analysis.pipeline import analyse_decisions
 from minutesearch.config import Settings
 from minutesearch.entities.persons import list_persons, person_detail
 from minutesearch.entities.pipeline import annotate
@@ -82,7 +83,14 @@ def built_store(tmp_path: Path) -> Store:
             a("Gabrielle Nyberg", "M", "Åre kommun", "Vice ordf. Socialnämnden"),
         ],
         [a("Bianca Sandén", "V", "Åre kommun", "Ordf. Socialnämnden")],
-        [Item(4, "Valärenden", "Gabrielle Nyberg (M) yrkar bifall.")],
+        [
+            Item(
+                4,
+                "Valärenden",
+                "Gabrielle Nyberg (M) yrkar bifall.",
+                parts=ItemParts(motions="Gabrielle Nyberg (M) yrkar bifall."),
+            )
+        ],
     )
     svom = Document(
         source="test/svom.txt",
@@ -105,6 +113,7 @@ def built_store(tmp_path: Path) -> Store:
     ctx = StageContext(store=store, settings=settings, rebuild=True)
     annotate(ctx)
     assert any("NER avstängd" in w for w in ctx.warnings)
+    analyse_decisions(store)  # yrkanden: the motions table the person read model uses
     return store
 
 
@@ -136,7 +145,12 @@ def test_roles_per_meeting(built_store: Store) -> None:
     assert maria["attended"][0]["role"] == "tjänsteperson"
     assert "yrkande" in person_detail(built_store, "Gabrielle Nyberg")["roles"]
     chair = person_detail(built_store, "Katarina Nyberg Finn")
-    assert {"ordförande", "yrkande"} <= set(chair["roles"])
+    assert "ordförande" in chair["roles"]
+    # A yrkande is what the motions table (and so `decisions`) holds, nothing else.
+    stored = built_store.conn.execute(
+        "SELECT count(*) FROM motions WHERE by LIKE '%Nyberg Finn%' OR by LIKE 'Ordförande%'"
+    ).fetchone()[0]
+    assert len(chair["motions"]) == stored
     assert "frånvarande" in person_detail(built_store, "Daniel Danielsson")["roles"]
     assert person_detail(built_store, "Daniel Danielsson")["meetings"] == 0
 
@@ -245,12 +259,18 @@ def test_annotate_is_incremental_and_keeps_identities(built_store: Store, tmp_pa
         date="2023-04-28",
         present=[Attendee("Bianca Zandén", "V", "Åre kommun", "Ordf. Socialnämnden")],
         items=[
-            Item(5, "Familjehem", "Bianca Zandén (V) yrkar att Östersunds kommun utreder frågan.")
+            Item(
+                5,
+                "Familjehem",
+                "Bianca Zandén (V) yrkar att Östersunds kommun utreder frågan.",
+                parts=ItemParts(motions="Bianca Zandén (V) yrkar att kommunen utreder frågan."),
+            )
         ],
     )
     doc_id = built_store.save_document(extra, "sha-new")
     settings = Settings(index_dir=tmp_path / "idx", embedder="none", ner=False)
     annotate(StageContext(store=built_store, settings=settings, changed_docs={doc_id}))
+    analyse_decisions(built_store)
     after = conn.execute("SELECT id, item_id, text FROM mentions ORDER BY id").fetchall()
     assert [tuple(r) for r in after[: len(before)]] == [tuple(r) for r in before]
     assert ("Östersunds kommun", "ORG") in {

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 PARTY_RE = re.compile(r"\(\s*(S|M|SD|C|V|KD|L|MP|D)\s*\)")
 _TAGS = re.compile(r"<[^>]+>")
@@ -64,6 +65,59 @@ def clean_name(raw: str) -> str:
     while len(words) > 1 and words[0].lower().strip(".:") in role_words():
         words.pop(0)
     return " ".join(words).strip(" .:;")
+
+
+# Headings and procedure words a line join glues before a name: "Anteckning Jan-Erik Wallin (M)",
+# "EOMS Tilläggsyrkande Heidi Hankanen Ängberg". A name starts at its first name, so words before a
+# known first name are dropped when the first word is not one itself (see `strip_lead`).
+PROCEDURE_WORDS = frozenset(
+    [
+        "anteckning",
+        "protokollsanteckning",
+        "yrkande",
+        "yrkanden",
+        "tilläggsyrkande",
+        "ändringsyrkande",
+        "återremissyrkande",
+        "reservation",
+        "reservationer",
+        "omröstning",
+        "beslut",
+        "beslutsgång",
+        "proposition",
+        "förslag",
+        "jäv",
+        "särskilt",
+        "yttrande",
+        "justering",
+        "justerare",
+        "närvarande",
+        "ersättare",
+        "ledamöter",
+        "ledamot",
+        "tjänstgörande",
+    ]
+)
+
+
+def _is_first(word: str, firsts: frozenset[str] | set[str]) -> bool:
+    low = word.lower()
+    return low in firsts or all(part in firsts for part in low.split("-") if part)
+
+
+def strip_lead(name: str, firsts: frozenset[str] | set[str], *, in_text: bool = True) -> str:
+    """'Anteckning Jan-Erik Wallin' -> 'Jan-Erik Wallin': procedure words are not part of a name,
+    nor (`in_text`: a name found in running text) words before the first known first name when
+    the name does not start with one."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower().strip(".:") in PROCEDURE_WORDS:
+        words.pop(0)
+    if in_text and len(words) > 2 and not _is_first(words[0], firsts):
+        for k in range(1, len(words) - 1):
+            if _is_first(words[k], firsts):
+                words = words[k:]
+                break
+    return " ".join(words)
 
 
 def name_key(name: str) -> str:
@@ -161,7 +215,16 @@ class Cluster:
         """The formal, most frequent spelling; attendance-list spellings win ties."""
         listed = Counter(clean_name(o.name) for o in self.obs if o.kind == "attendee")
         counts = self.names + listed
-        formal = [n for n in counts if n.split()[0].lower() not in NICKNAMES] or list(counts)
+        # "Andersson Näsman" is the surname form of "Britt Andersson Näsman": never the display.
+        keys = {n: name_key(n).split() for n in counts}
+        whole = [
+            n
+            for n in counts
+            if not any(
+                len(k) > len(keys[n]) and k[-len(keys[n]) :] == keys[n] for k in keys.values()
+            )
+        ]
+        formal = [n for n in whole if n.split()[0].lower() not in NICKNAMES] or whole
         return max(formal, key=lambda n: (counts[n], "-" in n, n))
 
 
@@ -189,6 +252,39 @@ def _near(a: Cluster, b: Cluster) -> bool:
     return _same_place(a, b) and (same_body or bool(a.values("party") & b.values("party")))
 
 
+def _shared_evidence(a: Cluster, b: Cluster) -> bool:
+    """Strong evidence two spellings are one person: seen in the same document, or in the same
+    body with the same party."""
+    if {o.doc_id for o in a.obs} & {o.doc_id for o in b.obs}:
+        return True
+    same_body = bool(a.values("body") & b.values("body"))
+    return same_body and bool(a.values("party") & b.values("party"))
+
+
+def _first_variant(a: Cluster, b: Cluster) -> bool:
+    """'Jögen'/'Jörgen Fogelklou', 'Veronica'/'Veronika Alvdén Bona': the same surname, first
+    names one edit apart (accents free), and shared evidence."""
+    if a.surname != b.surname or not a.surname or a.first == b.first:
+        return False
+    if min(len(a.first), len(b.first)) < 4:
+        return False
+    if edit_distance(ascii_fold(a.first), ascii_fold(b.first), limit=2) > 1:
+        return False
+    return _shared_evidence(a, b)
+
+
+def _surname_form(a: Cluster, b: Cluster, firsts: frozenset[str] | set[str]) -> bool:
+    """'Andersson Näsman' is 'Britt Andersson Näsman' when one name is the other's surname(s)
+    and does not start with a first name; shared evidence required."""
+    short, long_ = (a, b) if len(a.key.split()) < len(b.key.split()) else (b, a)
+    sk, lk = short.key.split(), long_.key.split()
+    if len(sk) < 2 or len(lk) <= len(sk) or lk[-len(sk) :] != sk:
+        return False
+    if _is_first(sk[0], firsts):
+        return False
+    return _shared_evidence(a, b)
+
+
 def _nickname(a: Cluster, b: Cluster) -> bool:
     if a.surname != b.surname or not a.surname or a.first == b.first:
         return False
@@ -199,8 +295,11 @@ def _nickname(a: Cluster, b: Cluster) -> bool:
     return not (ta and tb and not ta & tb)
 
 
-def cluster_full_names(observations: list[Observation]) -> list[Cluster]:
-    """Exact, then near, then nickname merges over observations with full names."""
+def cluster_full_names(
+    observations: list[Observation], firsts: frozenset[str] | set[str] = frozenset()
+) -> list[Cluster]:
+    """Exact, then near, nickname, first-name variant and surname-form merges over observations
+    with full names (`firsts`: known first names, lower case)."""
     by_key: dict[str, Cluster] = {}
     for o in observations:
         key = name_key(o.name)
@@ -213,11 +312,24 @@ def cluster_full_names(observations: list[Observation]) -> list[Cluster]:
         if base is not None and by_key[key] is not base:
             base.obs += by_key.pop(key).obs
     clusters = sorted({id(c): c for c in by_key.values()}.values(), key=lambda c: c.key)
-    for rule, group in ((_near, "first"), (_nickname, "surname")):
+
+    def surname_form(a: Cluster, b: Cluster) -> bool:
+        return _surname_form(a, b, firsts)
+
+    def last_word(c: Cluster) -> str:
+        return c.key.split()[-1]
+
+    rules: tuple[tuple[Any, Any], ...] = (
+        (_near, lambda c: c.first),
+        (_nickname, lambda c: c.surname),
+        (_first_variant, lambda c: c.surname),
+        (surname_form, last_word),
+    )
+    for rule, group in rules:
         # Only clusters sharing a first name (near) or a surname (nickname) can match.
         buckets: dict[str, list[Cluster]] = {}
         for c in clusters:
-            buckets.setdefault(getattr(c, group), []).append(c)
+            buckets.setdefault(group(c), []).append(c)
         gone: set[int] = set()
         for bucket in buckets.values():
             for i, a in enumerate(bucket):
@@ -229,8 +341,11 @@ def cluster_full_names(observations: list[Observation]) -> list[Cluster]:
                     if id(b) not in gone and rule(a, b) and _compatible(a, b)
                 ]
                 if len(partners) == 1:  # more than one candidate: leave it, never guess
-                    a.obs += partners[0].obs
-                    gone.add(id(partners[0]))
+                    b = partners[0]
+                    a.obs += b.obs
+                    gone.add(id(b))
+                    if len(b.key.split()) > len(a.key.split()):  # the full name names the cluster
+                        a.key, a.first, a.surname = b.key, b.first, b.surname
         clusters = [c for c in clusters if id(c) not in gone]
     return clusters
 

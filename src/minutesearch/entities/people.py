@@ -78,8 +78,11 @@ class _Names:
         for r in conn.execute("SELECT id, name FROM persons"):
             out.names.setdefault(r["id"], set()).add(fold(r["name"]))
         for r in conn.execute("SELECT person_id, alias FROM person_aliases"):
-            if r["person_id"] in out.names:
-                out.names[r["person_id"]].add(fold(r["alias"]))
+            # A one-word alias ("Maria", "Näsman") is a short form resolved inside one meeting:
+            # it says nothing about who "Maria" is elsewhere.
+            alias = fold(r["alias"])
+            if r["person_id"] in out.names and len(alias.split()) > 1:
+                out.names[r["person_id"]].add(alias)
         return out
 
     def match(self, query: str) -> set[str]:
@@ -121,11 +124,23 @@ def _doc_people(conn: sqlite3.Connection) -> dict[str, set[str]]:
     return out
 
 
+def motion_owners(
+    by: str, doc_people: set[str], names: _Names, index: dict[str, set[str]]
+) -> list[str]:
+    """The persons a yrkande's proposers are ("Axel Josefson, Jörgen Fogelklou" is two)."""
+    out: list[str] = []
+    for part in re.split(r",|\bsamt\b|\boch\b|&", by):
+        pid = motion_owner(part, doc_people, names, index)
+        if pid and pid not in out:
+            out.append(pid)
+    return out
+
+
 def motion_owner(
     by: str, doc_people: set[str], names: _Names, index: dict[str, set[str]]
 ) -> str | None:
-    """The person a yrkande's proposer is: the longest run of its words that is someone's whole
-    name (people of the same meeting first), else a unique surname among the meeting's people."""
+    """The person one proposer is: the longest run of its words that is someone's whole name
+    (people of the same meeting first), else a unique surname among the meeting's people."""
     words = fold(clean_name(by) or by).split()
     if not words or words[0].strip(".") in _CHAIR:
         return None
@@ -143,7 +158,7 @@ def motion_owner(
     local = {
         pid for pid in doc_people if any(n.split()[-1:] == [last] for n in names.names.get(pid, ()))
     }
-    if len(local) == 1 and len(words) >= 1:
+    if len(local) == 1:
         return next(iter(local))
     return None
 
@@ -182,26 +197,27 @@ def motions_by_person(
         wanted_words = {n.split()[-1] for pid in pids for n in names.names.get(pid, ()) if n}
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        by = fold(r["by"] or "")
-        if wanted_words is not None and not any(w in by.split() for w in wanted_words):
+        by_words = set(fold(r["by"] or "").replace(",", " ").split())
+        if wanted_words is not None and not wanted_words & by_words:
             continue
-        pid = motion_owner(r["by"] or "", doc_people.get(r["doc_id"], set()), names, index)
-        if pid is None or (pids is not None and pid not in pids):
-            continue
-        out[pid].append(
-            {
-                "id": r["item_id"],
-                "position": r["position"],
-                "title": r["title"],
-                "date": r["date"],
-                "body": r["body"],
-                "section": r["section"],
-                "by": r["by"],
-                "party": r["party"],
-                "text": r["text"],
-                "won": None if r["won"] is None else bool(r["won"]),
-            }
-        )
+        owners = motion_owners(r["by"] or "", doc_people.get(r["doc_id"], set()), names, index)
+        for pid in owners:
+            if pids is not None and pid not in pids:
+                continue
+            out[pid].append(
+                {
+                    "id": r["item_id"],
+                    "position": r["position"],
+                    "title": r["title"],
+                    "date": r["date"],
+                    "body": r["body"],
+                    "section": r["section"],
+                    "by": r["by"],
+                    "party": r["party"],
+                    "text": r["text"],
+                    "won": None if r["won"] is None else bool(r["won"]),
+                }
+            )
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from typing import Any
@@ -19,10 +20,15 @@ from .identity import (
     looks_like_full_name,
     name_key,
     resolve_partial,
+    strip_lead,
 )
-from .roles import ABSENT, GROUP_ROLES, meeting_role, motion_names, presenter_name
+from .roles import ABSENT, GROUP_ROLES, meeting_role, presenter_name
 
 Role = tuple[str, str | None, str]  # (doc_id, item_id, role)
+_PARTY_NAME = re.compile(
+    r"(?<![\wÅÄÖåäö])([A-ZÅÄÖÉ][a-zåäöéüø]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéüø]+){1,4})"
+    r"\s?\(\s*(S|M|SD|C|V|KD|L|MP|D)\s*\)"
+)
 
 
 class _Collector:
@@ -41,7 +47,8 @@ class _Collector:
         return org if org and not org.startswith("Region") else None
 
     def add(self, name: str, doc_id: str, kind: str, role: Role | None = None, **kw: Any) -> None:
-        name = clean_name(name)
+        # An attendance list names people; text may glue a heading before the name.
+        name = strip_lead(clean_name(name), self.gaz.first_names, in_text=kind == "mention")
         if not looks_like_full_name(name):
             return
         doc = self.docs[doc_id]
@@ -137,13 +144,20 @@ def rebuild_persons(store: Store) -> int:
     # (lists, or anyone's in an attendance list) or a party follows it: "Operation Norrsken" is no one.
     firsts = col.gaz.first_names | {clean_name(o.name).lower().split()[0] for o in col.obs}
     for m in mentions:
-        name = clean_name(m["text"])
+        name = strip_lead(clean_name(m["text"]), firsts)
         party = _mention_party(m["item_text"], m["end"])
         if not looks_like_full_name(name) or col.gaz.is_known_non_person(name):
             continue
         if party or _known_first(name.split()[0], firsts):
-            col.add(m["text"], m["doc_id"], "mention", party=party, org=col.doc_kommun(m["doc_id"]))
-    clusters = cluster_full_names(col.obs)
+            col.add(name, m["doc_id"], "mention", party=party, org=col.doc_kommun(m["doc_id"]))
+    # A party in brackets after a name is that person's party wherever it is written, titles
+    # included ("Motion av Lena Ferm (SD) om ...").
+    for it in conn.execute("SELECT doc_id, title, text FROM items"):
+        for m in _PARTY_NAME.finditer(f"{it['title']}\n{it['text']}"):
+            name = strip_lead(clean_name(m.group(1)), firsts)
+            if looks_like_full_name(name) and not col.gaz.is_known_non_person(name):
+                col.add(name, it["doc_id"], "mention", party=m.group(2))
+    clusters = cluster_full_names(col.obs, firsts)
     by_key = {name_key(o.name): c for c in clusters for o in c.obs}
     in_doc: dict[str, list[Cluster]] = defaultdict(list)
     for c in clusters:
@@ -151,7 +165,7 @@ def rebuild_persons(store: Store) -> int:
             in_doc[doc_id].append(c)
 
     def find(name: str, doc_id: str) -> Cluster | None:
-        key = name_key(name)
+        key = name_key(strip_lead(clean_name(name), firsts))
         exact = by_key.get(key) or (by_key.get(key[:-1]) if key.endswith("s") else None)
         return exact or resolve_partial(name, in_doc.get(doc_id, []))
 
@@ -170,18 +184,8 @@ def rebuild_persons(store: Store) -> int:
         owner = by_key.get(name_key(o.name))
         if owner is not None:
             roles.add((ids[id(owner)], doc_id, item_id, role))
-    for it in conn.execute("SELECT id, doc_id, motions, proposal, proceedings, text FROM items"):
-        # Alingsås puts yrkanden under "Förslag till beslut på sammanträdet" (the proposal part).
-        parts = (it["motions"], it["proposal"], it["proceedings"])
-        source = " ".join(filter(None, parts)) or it["text"]
-        for name in motion_names(source):
-            if name == "ordföranden":
-                chair = col.docs[it["doc_id"]]["chair"]
-                mover = find(chair, it["doc_id"]) if chair else None
-            else:
-                mover = find(name, it["doc_id"])
-            if mover is not None:
-                roles.add((ids[id(mover)], it["doc_id"], it["id"], "yrkande"))
+    # Yrkanden are not roles stored here: the person read model (people.py) reads them from the
+    # motions table the analyse stage writes, so `person` and `decisions` show the same ones.
     links: list[tuple[str | None, int]] = []
     not_people: list[tuple[int]] = []
     extra_alias: dict[int, set[str]] = defaultdict(set)
@@ -190,8 +194,9 @@ def rebuild_persons(store: Store) -> int:
         links.append((ids[id(who)] if who else None, m["id"]))
         if who is None and not _plausible_person(m["text"], firsts):
             not_people.append((m["id"],))
-        if who is not None and clean_name(m["text"]) not in who.names:
-            extra_alias[id(who)].add(clean_name(m["text"]))
+        written = strip_lead(clean_name(m["text"]), firsts)
+        if who is not None and written and written not in who.names:
+            extra_alias[id(who)].add(written)
     with store.transaction() as tx:
         for table in ("person_roles", "person_aliases", "persons"):
             tx.execute(f"DELETE FROM {table}")
