@@ -46,8 +46,11 @@ def test_digits_are_tokens() -> None:
 
 
 def test_diarienummer_normalise_to_one_key() -> None:
-    assert normalize_dnr("KS 2023/123") == normalize_dnr("ks2023/123") == "ks2023123"
-    assert normalize_dnr("SLK-2024-00062") == "slk202400062"
+    assert normalize_dnr("KS 2023/123") == normalize_dnr("KS2023/0123") == "ks/2023/123"
+    assert normalize_dnr("SLK-2024-00062") == "slk/2024/62"
+    forms = ["KS 2020.008", "2020.008 KS", "KS 2020/8", "KS-2020-008", "KS2020:8"]
+    assert {normalize_dnr(f) for f in forms} == {"ks/2020/8"}
+    assert normalize_dnr("2020.008") == "2020/8"
 
 
 def test_query_words_phrases_prefixes_and_exclusions() -> None:
@@ -61,9 +64,9 @@ def test_query_words_phrases_prefixes_and_exclusions() -> None:
 
 def test_query_finds_diarienummer_and_section_numbers() -> None:
     q = parse_query("SLK-2024-00062 § 21")
-    assert q.dnrs and q.dnrs[0][0] == "slk202400062"
+    assert q.dnrs and q.dnrs[0][0] == "slk/2024/62"
     assert q.sections == ["21"]
-    assert parse_query("2026.016 KS").dnrs[0][0] == "2026016ks"
+    assert parse_query("2026.016 KS").dnrs[0][0] == parse_query("KS 2026/16").dnrs[0][0]
 
 
 @pytest.mark.parametrize("bad", ["", "   ", '"familjehem', "*", "a*", "och att", "-budget"])

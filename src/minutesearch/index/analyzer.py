@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..analysis.dnr import DNR_ANY, dnr_key
 from ..errors import QueryError
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # Letters (any script, so å/ä/ö/é survive) and digits; "2023/123" splits into 2023 and 123.
 TOKEN_PATTERN = r"[^\W_]+"
@@ -130,16 +131,26 @@ def index_text(text: str) -> str:
 
 
 def normalize_dnr(dnr: str) -> str:
-    """A diarienummer as one comparable key: 'KS 2023/123' -> 'ks2023123', 'SLK-2024-00062' -> 'slk202400062'."""
-    return re.sub(r"[^0-9a-zåäö]", "", dnr.lower())
+    """A diarienummer as one search key, whatever its form (analysis.dnr.dnr_key):
+    'KS 2020.008', '2020.008 KS' and 'KS 2020/8' -> 'ks/2020/8'; '2020.008' -> '2020/8'."""
+    m = DNR_PATTERN.search(dnr)
+    return dnr_key(m) if m else re.sub(r"[^0-9a-zåäö]", "", dnr.lower())
+
+
+def dnr_alternatives(key: str) -> list[tuple[str, float]]:
+    """The index keys a queried diarienummer matches, with their weight: 'ks/2020/8' first,
+    then '2020/8' (the same number written without its organ) at half weight."""
+    head, _, rest = key.partition("/")
+    if head.isalpha() and rest:
+        return [(key, DNR_BOOST), (rest, DNR_BOOST / 2)]
+    return [(key, DNR_BOOST)]
 
 
 # -- the query language ----------------------------------------------------------------------
 
-# Diarienummer as written in minutes: "KS 2023/123", "SLK-2024-00062", "2026.016 KS", "SOU 2025:99".
-DNR_PATTERN = re.compile(
-    r"\b(?:[A-ZÅÄÖ]{2,8}[ -]?\d{4}[/:.-]\d{1,5}|\d{4}\.\d{2,5}(?: ?[A-ZÅÄÖ]{2,8}\b)?|\d{2,4}/\d{2,4})"
-)
+# Diarienummer as written in minutes and typed by people: "KS 2023/123", "SLK-2024-00062",
+# "2026.016 KS", "KS 2026.016", "SOU 2025:99", "2020.008" (analysis.dnr: one pattern, one key).
+DNR_PATTERN = DNR_ANY
 _SECTION = re.compile(r"§\s*(\d{1,4})\b")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
@@ -248,7 +259,7 @@ def parse_query(text: str) -> ParsedQuery:
     q = ParsedQuery()
     rest = text
     for m in DNR_PATTERN.finditer(text):
-        q.dnrs.append((normalize_dnr(m.group(0)), analyze(m.group(0))))
+        q.dnrs.append((dnr_key(m), analyze(m.group(0))))
         rest = rest.replace(m.group(0), " ")
     for m in _SECTION.finditer(rest):
         q.sections.append(m.group(1))

@@ -16,7 +16,6 @@ from typing import Any
 
 from ..errors import IndexMismatchError
 from .analyzer import (
-    DNR_BOOST,
     FIELD_BOOSTS,
     PART_BOOST,
     PROXIMITY_BOOST,
@@ -25,6 +24,7 @@ from .analyzer import (
     SECTION_BOOST,
     Clause,
     ParsedQuery,
+    dnr_alternatives,
     proximity_pairs,
 )
 from .engine import REBUILD_HINT, KeywordDoc
@@ -178,10 +178,8 @@ class TantivyIndex:
         groups = [self._clause(c) for c in q.must]
         for key, stems in q.dnrs:
             alts = [
-                (
-                    tantivy.Occur.Should,
-                    Q.boost_query(Q.term_query(self.schema, "dnr", key), DNR_BOOST),
-                )
+                (tantivy.Occur.Should, Q.boost_query(Q.term_query(self.schema, "dnr", k), w))
+                for k, w in dnr_alternatives(key)
             ]
             if stems:
                 text = (

@@ -14,7 +14,6 @@ from typing import Any
 
 from ..errors import IndexMismatchError
 from .analyzer import (
-    DNR_BOOST,
     FIELD_BOOSTS,
     PART_BOOST,
     PROXIMITY_BOOST,
@@ -23,6 +22,7 @@ from .analyzer import (
     SECTION_BOOST,
     Clause,
     ParsedQuery,
+    dnr_alternatives,
     proximity_pairs,
 )
 from .engine import REBUILD_HINT, KeywordDoc
@@ -92,7 +92,7 @@ def to_query(q: ParsedQuery, *, conjunctive: bool) -> Any:
 
     groups = [_fields(c) for c in q.must]
     for key, stems in q.dnrs:
-        alts = [wq.Term("dnr", key, boost=DNR_BOOST)]
+        alts: list[Any] = [wq.Term("dnr", k, boost=w) for k, w in dnr_alternatives(key)]
         if stems:
             alts.append(wq.Phrase("text", stems) if len(stems) > 1 else wq.Term("text", stems[0]))
         groups.append(wq.Or(alts))

@@ -23,12 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..analysis.dnr import dnr_keys
 from ..atomic import swap_into_place
 from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
 from ..stages import StageContext
 from ..store import Store
-from .analyzer import ANALYZER_VERSION, DNR_PATTERN, ParsedQuery, analyze, index_text, normalize_dnr
+from .analyzer import ANALYZER_VERSION, ParsedQuery, analyze, index_text
 from .engine import (
     ENGINES,
     REBUILD_HINT,
@@ -48,13 +49,10 @@ FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh inste
 
 def extract_dnrs(*texts: str | None) -> list[str]:
     """Normalised diarienummer keys found in the given texts."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for text in texts:
-        for m in DNR_PATTERN.finditer(text or ""):
-            key = normalize_dnr(m.group(0))
-            if key not in found:
-                found.append(key)
-    return found
+        found.update(dict.fromkeys(dnr_keys(text)))
+    return list(found)
 
 
 def items_digest(store: Store) -> str:
