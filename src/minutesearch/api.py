@@ -516,23 +516,9 @@ class Corpus:
         """Personer, most active first; `org` and `party` filters apply to the person."""
         from .entities.persons import list_persons
 
-        f = as_filters(filters)
         with self.store() as store:
-            rows = list_persons(store)
-        out = [_make(Person, r) for r in rows]
-        if f.org:
-            key = f.org.casefold()
-            out = [p for p in out if any(key in o.casefold() for o in p.orgs)]
-        if f.party:
-            out = [p for p in out if (p.party or "").casefold() == f.party.strip().casefold()]
-        if f.person:
-            key = f.person.casefold()
-            out = [
-                p
-                for p in out
-                if key in p.name.casefold() or any(key in a.casefold() for a in p.aliases)
-            ]
-        return Results(out, Person)
+            rows = filter_persons(list_persons(store), as_filters(filters))
+        return Results([_make(Person, r) for r in rows], Person)
 
     def person(self, name: str) -> PersonDetail:
         """En person (name, alias or id): meetings, items presented, yrkanden and mentions."""
@@ -687,6 +673,26 @@ def _dimension_getters(
         else:
             getters.append(many(item_topics(store)))
     return getters
+
+
+def filter_persons(rows: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """Person rows (`persons --json`) within the filters that apply to a person: org (one of
+    theirs contains it), party (exactly, any case) and person (name or alias contains it)."""
+    f = filters
+    if f.org:
+        key = f.org.casefold()
+        rows = [p for p in rows if any(key in str(o).casefold() for o in p.get("orgs") or [])]
+    if f.party:
+        rows = [p for p in rows if (p.get("party") or "").casefold() == f.party.strip().casefold()]
+    if f.person:
+        key = f.person.casefold()
+        rows = [
+            p
+            for p in rows
+            if key in p["name"].casefold()
+            or any(key in a.casefold() for a in p.get("aliases") or [])
+        ]
+    return rows
 
 
 def _orgs(store: Store, ids: Iterable[str]) -> dict[str, str | None]:

@@ -113,3 +113,13 @@ def mention_rows(store: Store, ids: Iterable[str]) -> list[dict[str, Any]]:
 def json_list(value: str | None) -> list[Any]:
     """A JSON list column as a list (None and '' as [])."""
     return list(json.loads(value)) if value else []
+
+
+def add_provenance(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add `org` and `dnr` of each row's item (by `id`) to rows that lack them; returns rows."""
+    meta = item_meta(store, [r["id"] for r in rows if r.get("id")])
+    for r in rows:
+        m = meta.get(r.get("id") or "")
+        r.setdefault("org", m["organisation"] if m else None)
+        r.setdefault("dnr", m["dnr"] if m else None)
+    return rows

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, QueryError
+from ..filters import validate
 from .matching import make_filters, matching_item_ids
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..store import Store
 
-FILTER_KEYS = ("body", "since", "until", "person", "party", "kind", "topic")
+FILTER_KEYS = ("body", "org", "since", "until", "person", "party", "kind", "topic")
 MODES = ("keyword", "semantic", "hybrid", "terms")
 
 
@@ -43,6 +44,7 @@ def add_watch(
     if mode not in MODES:
         raise QueryError(f"Okänt sökläge {mode!r} (välj {', '.join(MODES)}).")
     clean = {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v}
+    validate(make_filters(clean))  # a bad date is an error now, not when the watch is checked
     with store.transaction() as c:
         cur = c.execute(
             "INSERT INTO watches (query, filters, mode, created_at, last_checked_at) VALUES (?,?,?,?,?)",

@@ -27,6 +27,8 @@ DECISION_CSV = [
     "amounts_mentioned",
     "id",
     "source",
+    "org",
+    "dnr",
 ]
 TRACE_CSV = [
     "date",
@@ -40,6 +42,9 @@ TRACE_CSV = [
     "evidence",
     "id",
     "source",
+    "org",
+    "dnr",
+    "in_corpus",
 ]
 
 
@@ -47,6 +52,7 @@ def _filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for opt in reversed(
         [
             click.option("--body", help="Only this body (full or short name)."),
+            click.option("--org", help="Only this municipality/region (e.g. Alingsås, Göteborg)."),
             click.option("--since", help="From this date (YYYY-MM-DD)."),
             click.option("--until", help="Up to this date (YYYY-MM-DD)."),
             click.option("--person", help="Only items naming this person."),
@@ -60,7 +66,9 @@ def _filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _filters(kw: dict[str, Any]) -> dict[str, str | None]:
-    return {k: kw.get(k) for k in ("body", "since", "until", "person", "party", "kind", "topic")}
+    return {
+        k: kw.get(k) for k in ("body", "org", "since", "until", "person", "party", "kind", "topic")
+    }
 
 
 def _where(row: dict[str, Any]) -> str:
@@ -96,11 +104,13 @@ def decisions(
     """Decisions (on QUERY, when given), newest first, with outcome, amounts and yrkanden."""
     from ..analysis.decisions import find_decisions
     from ..analysis.matching import make_filters
+    from ..query import add_provenance
 
     with app.store() as store:
         rows = find_decisions(
             store, app.settings(), query, make_filters(_filters(kw)), outcome=outcome
         )
+        add_provenance(store, rows)
     rows = rows[:limit] if limit else rows
     if as_json:
         echo_json_lines(rows)
@@ -162,15 +172,16 @@ def vote_line(vote: dict[str, Any]) -> str:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON lines: id, items[{id, date, body, body_short, section, title}], link_kinds[].",
+    help="JSON lines: id, items[{id, date, body, body_short, section, title, org}], link_kinds[].",
 )
+@click.option("--org", help="Only threads with an item of this municipality/region.")
 @pass_app
-def threads(app: AppContext, as_json: bool) -> None:
+def threads(app: AppContext, as_json: bool, org: str | None = None) -> None:
     """Recurring issues: items linked across meetings (diarienummer, references, extracts)."""
-    from ..analysis.threads import list_threads
+    from ..api import Corpus
+    from ..filters import Filters
 
-    with app.store() as store:
-        rows = list_threads(store)
+    rows = Corpus(app.settings()).threads(Filters(org=org)).to_records()
     if as_json:
         echo_json_lines(rows)
         return
@@ -190,7 +201,7 @@ def threads(app: AppContext, as_json: bool) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus.",
+    help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus, org, dnr.",
 )
 @click.option(
     "--csv", "as_csv", is_flag=True, help="CSV with provenance (body, date, section, source)."
@@ -199,9 +210,11 @@ def threads(app: AppContext, as_json: bool) -> None:
 def trace(app: AppContext, query_or_item_id: str, as_json: bool, as_csv: bool) -> None:
     """One issue as a dated timeline across bodies (QUERY, item id or thread id)."""
     from ..analysis.threads import trace as run_trace
+    from ..query import add_provenance
 
     with app.store() as store:
         rows = run_trace(store, app.settings(), query_or_item_id)
+        add_provenance(store, rows)
     if as_json:
         echo_json_lines(rows)
         return

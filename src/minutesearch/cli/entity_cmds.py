@@ -21,13 +21,19 @@ PERSON_FIELDS = ["id", "name", "aliases", "party", "orgs", "meetings", "roles"]
     help="JSON lines: id, name, aliases[], party, orgs[], meetings, roles[].",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with the same fields as --json.")
+@click.option("--org", help="Only persons of this municipality/region (one of their orgs).")
+@click.option("--party", help="Only persons of this party (S, M, SD, …).")
 @pass_app
-def persons(app: AppContext, as_json: bool, as_csv: bool) -> None:
+def persons(
+    app: AppContext, as_json: bool, as_csv: bool, org: str | None = None, party: str | None = None
+) -> None:
     """List every person, one identity across meetings and spellings."""
+    from ..api import filter_persons
     from ..entities.persons import list_persons
+    from ..filters import Filters
 
     with app.store() as store:
-        rows = list_persons(store)
+        rows = filter_persons(list_persons(store), Filters(org=org, party=party))
     if as_json:
         echo_json_lines(rows)
         return

@@ -105,13 +105,28 @@ class _Progress:
 
 @click.command()
 @click.option("--body", help="Only this body (full or short name).")
+@click.option("--org", help="Only this municipality/region (e.g. Alingsås, Göteborg).")
+@click.option("--since", help="From this date (YYYY[-MM[-DD]]).")
+@click.option("--until", help="Up to this date (YYYY[-MM[-DD]]).")
 @click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"]))
 @click.option("--json", "as_json", is_flag=True, help="JSON lines (see README for the fields).")
 @pass_app
-def meetings(app: AppContext, body: str | None, kind: str | None, as_json: bool) -> None:
+def meetings(
+    app: AppContext,
+    body: str | None,
+    kind: str | None,
+    as_json: bool,
+    org: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> None:
     """List meetings and other documents."""
+    from ..filters import Filters
+    from ..query import document_ids
+
+    filters = Filters(body=body, org=org, since=since, until=until, kind=kind)
     with app.store() as store:
-        rows = [store.meeting_json(r) for r in store.document_rows(kind=kind, body=body)]
+        rows = [store.meeting_json(store.document_row(i)) for i in document_ids(store, filters)]
     if as_json:
         echo_json_lines(rows)
         return
@@ -144,9 +159,11 @@ def items(
 ) -> None:
     """List §-items."""
     with app.store() as store:
-        rows = store.item_rows(
-            body=body, org=org, since=since, until=until, kind=kind, doc_id=meeting
-        )
+        from ..filters import Filters, allowed_items
+
+        filters = Filters(body=body, org=org, since=since, until=until, kind=kind)
+        allowed = allowed_items(store, filters)  # the one filter model: dates are checked
+        rows = [r for r in store.item_rows(doc_id=meeting) if allowed is None or r["id"] in allowed]
         if as_json:
             echo_json_lines(store.item_json(r) for r in rows)
             return
