@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,7 @@ class Filters:
     outcome: str | None = None
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any] | None) -> Filters:
+    def from_dict(cls, values: Mapping[str, Any] | None) -> Filters:
         """Filters from a dict (a saved watch, CLI keywords); unknown keys and empty values are dropped."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: str(v) for k, v in (values or {}).items() if k in names and v})
@@ -201,9 +202,9 @@ def allowed_items(store: Store, filters: Any) -> set[str] | None:
     return {r[0] for r in store.conn.execute(sql, args)}
 
 
-def _attrs(obj: Any) -> dict[str, Any]:
+def _attrs(obj: Any) -> Mapping[str, Any]:
     if obj is None:
         return {}
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):
         return obj
     return {f.name: getattr(obj, f.name, None) for f in fields(Filters)}

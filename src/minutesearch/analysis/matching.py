@@ -10,6 +10,7 @@ query word must occur (as a prefix inside words, so compounds match: "kurator" i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..filters import Filters, allowed_items
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 5000
 
 
-def make_filters(values: dict[str, str | None] | None) -> Filters:
+def make_filters(values: Mapping[str, Any] | None) -> Filters:
     """The one Filters from a dict (a saved watch's filters, CLI keywords); unknown keys dropped."""
     return Filters.from_dict(values)
 
