@@ -263,3 +263,9 @@ def test_eval_report_on_seeds(seeds_dir: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "documents: 5 (attachment 1, extract 1, protocol 3)" in run.stdout
     assert "exact § range matches: 1/1" in run.stdout  # SVOM: "Protokollet omfattar §§1-15"
+    # The gold table: the segmenter and the naive baseline scored in the same run, per layout.
+    assert "baseline: every line matching" in run.stdout
+    dev_all = next(ln for ln in run.stdout.splitlines() if ln.startswith("dev      ALL"))
+    p, r, f, bp, br, bf = (float(x) for x in dev_all.split()[-6:])
+    assert all(0.0 <= x <= 1.0 for x in (p, r, f, bp, br, bf))
+    assert "synthetic_period_subsections" in run.stdout and "heldout" in run.stdout

@@ -240,3 +240,14 @@ def test_sub_sections_round_trip_through_the_store(tmp_path: Path) -> None:
     ]
     assert len({g["id"] for g in got}) == 6 and got[3]["id"].endswith("-3A")
     assert not any(g["ocr_read"] for g in got)
+
+
+def test_sub_section_letter_set_apart() -> None:
+    """ "§ 5 a" / "§ 5 b." are sub-§§ like "§ 5A"; "§ 5 i protokollet" stays a reference."""
+    lines = []
+    for head in ("§ 4 Budget", "§ 5 a Investeringar", "§ 5 b. Driftbudget", "§ 6 Övrigt"):
+        lines += [head, "Ärendet beskrivs här.", "Beslut", "Nämnden beslutar enligt förslaget."]
+    lines += ["§ 5 i protokollet från mars gäller fortfarande."]
+    seg = segment(lines)
+    assert [c.label for c in seg.taken] == ["4", "5A", "5B", "6"]
+    assert seg.rejected[0].reason == "reference"

@@ -33,7 +33,11 @@ REASONS = {
 _MAX_LINE = 400  # longer lines are running text; also keeps the regexes linear
 _SIGN = r"§"
 _OCR_SIGN = r"(?:[S$&]|8(?=[ \t]))"  # what OCR makes of "§": "S 620", "$ 620", "8 620"
-_NUM = r"(?P<num>\d{1,4})(?P<suf>[A-Za-z](?![A-Za-zÅÄÖåäö]))?(?![\d§])"
+# A sub-§ letter: "3A", "3b", or set apart ("3 a", "3 B.") when what follows cannot be a word.
+_NUM = (
+    r"(?P<num>\d{1,4})(?:(?P<suf>[A-Za-z](?![A-Za-zÅÄÖåäö]))"
+    r"|[ \t](?P<suf2>[A-Ha-h])(?=[ \t]*(?:$|[.):]|[ \t]+[A-ZÅÄÖ\d])))?(?![\d§])"
+)
 _RANGE = r"(?P<range>[ \t]*[-–][ \t]*§?[ \t]*\d{1,4}[A-Za-z]?(?![\d]))?"
 _SIGN_FIRST = re.compile(rf"^[ \t]*(?P<sign>{_SIGN})[ \t]*{_NUM}{_RANGE}(?P<rest>.*)$")
 _OCR_FIRST = re.compile(rf"^[ \t]*(?P<sign>{_OCR_SIGN})[ \t]*{_NUM}{_RANGE}(?P<rest>.*)$")
@@ -129,7 +133,8 @@ def candidate(line: str, prev: str, *, ocr: bool = False) -> Candidate | None:
         style = "ocr"
     if m is None:
         return None
-    cand = Candidate(-1, line, int(m.group("num")), (m.group("suf") or "").upper(), style=style)
+    suffix = m.groupdict().get("suf") or m.groupdict().get("suf2") or ""
+    cand = Candidate(-1, line, int(m.group("num")), suffix.upper(), style=style)
     raw_rest = m.group("rest")
     if m.group("range"):
         cand.reason = "attendance"
