@@ -158,7 +158,9 @@ def tables(
         out["meetings"] = []
         out["attendees"] = []
         for m in meetings:
-            declared = m.declared_sections or [None, None]
+            declared: list[int | None] = [None, None]
+            if m.declared_sections:
+                declared = list(m.declared_sections)
             out["meetings"].append(
                 {
                     **{k: getattr(m, k) for k in TABLE_FIELDS["meetings"] if hasattr(m, k)},
