@@ -104,3 +104,77 @@ def test_model_loads_from_disk_and_finds_persons(seeds_dir: Path) -> None:
     assert ("Region Jämtland Härjedalen", "ORG") in _ents(
         nlp, _seed_sentence(seeds_dir, "Utmaningen är i år att det")
     )
+
+
+# -- procedure words, headings and genitives are not organisations (issue #13) ------------------
+
+
+class _Ent:
+    """Just enough of a spaCy span for `procedure_or_heading`."""
+
+    def __init__(self, text: str, label: str = "ORG") -> None:
+        self.text, self.label_ = text, label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Omröstning",
+        "Återremitterat",
+        "Omröstning\nOmröstning",
+        "Sammanfattning\nAnmälan",
+        "AU Kompetensförsörjningsplan",
+        "AU Ekonomisk",
+        "BUN AU Uppföljning",
+        "HVB-hem",
+        "Cykelplan",
+        "barn- och elevpeng",
+    ],
+)
+def test_procedure_words_and_headings_are_not_organisations(text: str) -> None:
+    from minutesearch.entities.ner import procedure_or_heading
+
+    common = {"ekonomisk", "uppföljning", "anmälan", "kompetensförsörjningsplan"}
+    assert procedure_or_heading(_Ent(text), common), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sociala samrådsgruppen",
+        "Göteborg Energi AB",
+        "Nämnden för arbetsmarknad och vuxenutbildning",
+        "vård- och omsorgsnämnden",
+        "Socialnämnden Centrum",
+        "Business Region Göteborg AB",
+        "BUP",
+        "Kommunstyrelsens arbetsutskott",
+    ],
+)
+def test_organisations_pass_the_procedure_filter(text: str) -> None:
+    from minutesearch.entities.ner import procedure_or_heading
+
+    assert not procedure_or_heading(_Ent(text), {"centrum", "region", "vuxenutbildning"}), text
+
+
+def test_genitive_organisations_are_shown_in_their_base_form() -> None:
+    from minutesearch.entities.ner import base_form
+
+    assert base_form("Sociala samrådsgruppens", "ORG") == "Sociala samrådsgruppen"
+    assert base_form("Göteborg Energi AB:s", "ORG") == "Göteborg Energi AB"
+    assert base_form("Alingsås kommuns", "ORG") == "Alingsås kommun"
+    assert base_form("Kommunstyrelsens", "ORG") == "Kommunstyrelsen"
+    assert base_form("Alingsås", "ORG") == "Alingsås"  # no genitive to fold
+    assert base_form("Anders", "PER") == "Anders"
+
+
+def test_a_name_before_a_party_is_one_person_without_titles_or_headings() -> None:
+    nlp = rules_pipeline()
+    text = "Anteckning Jan-Erik Wallin (M) och ordföranden Jonas Attenius (S) yrkar bifall."
+    persons = {(s.text, s.label) for s in doc_spans(nlp(text)) if s.label == "PER"}
+    assert persons == {("Jan-Erik Wallin", "PER"), ("Jonas Attenius", "PER")}
+    text = "Ordföranden Jonas Attenius (S) tackar Lena Ferm (SD)."
+    assert {s.text for s in doc_spans(nlp(text)) if s.label == "PER"} == {
+        "Jonas Attenius",
+        "Lena Ferm",
+    }
