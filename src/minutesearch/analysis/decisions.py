@@ -262,7 +262,7 @@ def extract_decision(
     proceedings = block_text(bs, "proceedings")
     if not proceedings and not any(b.kind == "motions" for b in bs):
         proceedings = parts.get("proceedings") or ""
-    votes = decide(yrkanden, proceedings, outcome)
+    votes = decide(yrkanden, proceedings, outcome, decision)
     reserv_text = block_text(bs, "reservations")
     if not reserv_text:
         reserv_text = proceedings if _RESERVES.search(proceedings) else ""

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import NAME, fold, one_line
+from .text import NAME, fold, one_line, overlap
 
 _PARTY = r"\((?:[A-ZÅÄÖ]{1,4}|-)\)"
 _WHO = rf"{NAME}\s*{_PARTY}(?:\s*(?:,|och)\s*(?:tjänstgörande ersättaren\s+)?{NAME}\s*{_PARTY})*"
@@ -272,8 +272,15 @@ def find_yrkanden(text: str, heading: str = "") -> list[Yrkande]:
         who = people(head.group("who"))
         if not who:
             continue
-        if head.group("verb") == "föreslår" and _FINDS.search(body):
-            body = body[: _FINDS.search(body).start()].strip(" ,")  # type: ignore[union-attr]
+        found_here: bool | None = None
+        finds = _FINDS.search(body)
+        if finds:
+            # "… föreslår att Katarina Berg utses … och finner det bifallet": the chair's own
+            # proposal and its finding in one sentence.
+            verdict = body[finds.end() :]
+            if _POSITIVE.search(verdict) or _NEGATIVE.search(verdict):
+                found_here = not _NEGATIVE.search(verdict)
+            body = re.sub(r"\s+och\s*$", "", body[: finds.start()].strip(" ,"))
         text_ = f"{head.group('verb')} {body}".strip()
         out.append(
             Yrkande(
@@ -283,6 +290,7 @@ def find_yrkanden(text: str, heading: str = "") -> list[Yrkande]:
                 kind=_kind_under(heading, body),
                 chair=bool(head.group("lead") and "rdf" in head.group("lead")),
                 names=[p[0] for p in who],
+                won=found_here,
             )
         )
     # "Vidare yrkar Karin Pleijel (MP) …" adds to that person's yrkande.
@@ -556,7 +564,9 @@ def _vote_sentence(vote: dict[str, Any]) -> str | None:
     return f"ställer {win} mot {lose_obj} och finner att {win}"
 
 
-def decide(yrkanden: list[Yrkande], proceedings: str, outcome: str | None) -> list[dict[str, Any]]:
+def decide(
+    yrkanden: list[Yrkande], proceedings: str, outcome: str | None, decision: str | None = None
+) -> list[dict[str, Any]]:
     """Set each yrkande's `won` from the proceedings (findings, then votes) and the outcome.
     Returns the votes found."""
     flat = one_line(proceedings)
@@ -608,7 +618,7 @@ def decide(yrkanden: list[Yrkande], proceedings: str, outcome: str | None) -> li
         if said:
             y.won = all(said)
     _inherit(yrkanden)
-    _uncontested(yrkanden, findings, outcome)
+    _uncontested(yrkanden, findings, outcome, decision)
     for v in votes:
         v.pop("pos", None)
     return votes
@@ -663,14 +673,18 @@ def _inherit(yrkanden: list[Yrkande]) -> None:
                 break
 
 
-def _uncontested(yrkanden: list[Yrkande], findings: list[_Finding], outcome: str | None) -> None:
+def _uncontested(
+    yrkanden: list[Yrkande], findings: list[_Finding], outcome: str | None, decision: str | None
+) -> None:
     """A single line of proposals that nobody opposed, and that the beslut carries out, won."""
     if not yrkanden or any(f.verdicts for f in findings):
         return
     if any(y.kind in ("avslag", "återremiss", "bordläggning") for y in yrkanden):
         return
     if outcome in (None, "avslag", "återremiss", "bordläggning", "other"):
-        return
+        # The beslut may still be the proposal itself, in the same words.
+        if not decision or not all(overlap(y.text, decision) >= 0.8 for y in yrkanden):
+            return
     for y in yrkanden:
         if y.won is None:
             y.won = True
