@@ -200,6 +200,7 @@ class Motion:
     party: str | None
     text: str
     won: bool | None
+    kind: str | None = None
 
 
 @dataclass
@@ -219,6 +220,14 @@ class Decision:
     amounts: list[float] = field(default_factory=list)
     motions: list[Motion] = field(default_factory=list)
     reservations: list[dict[str, Any]] = field(default_factory=list)
+    dnr: str | None = None
+    multi_part: bool = False
+    amounts_mentioned: list[float] = field(default_factory=list)
+    vote: dict[str, Any] | None = None
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    reservation_count: int | None = None
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any], org: str | None = None) -> Decision:
@@ -503,13 +512,15 @@ class Corpus:
         """Beslut (decisions), newest first: of items matching `query` when given, within the filters
         (outcome included)."""
         from .analysis.decisions import find_decisions
+        from .query import add_provenance
 
         f = as_filters(filters)
         validate(f)
         with self.store() as store:
-            rows = find_decisions(store, self.settings, query, f, outcome=f.outcome)
-            orgs = _orgs(store, [r["id"] for r in rows])
-        out = [Decision.from_json(r, orgs.get(r["id"])) for r in rows]
+            rows = add_provenance(
+                store, find_decisions(store, self.settings, query, f, outcome=f.outcome)
+            )
+        out = [Decision.from_json(r) for r in rows]
         return Results(out, Decision, None if out or not f.active() else _empty_note(f, "beslut"))
 
     def persons(self, filters: Filters | dict[str, Any] | None = None) -> Results[Person]:

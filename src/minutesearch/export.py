@@ -92,10 +92,20 @@ TABLE_FIELDS: dict[str, list[str]] = {
         "outcome",
         "decision",
         "amounts",
+        "amounts_mentioned",
+        "multi_part",
         "motions",
         "reservations",
+        "reservation_count",
+        "vote_for",
+        "vote_against",
+        "vote_abstain",
+        "vote_winner",
+        "votes",
+        "annotations",
+        "conflicts",
     ],
-    "motions": ["decision_id", *PROVENANCE, "position", "by", "party", "text", "won"],
+    "motions": ["decision_id", *PROVENANCE, "position", "by", "party", "kind", "text", "won"],
     "reservations": ["decision_id", *PROVENANCE, "position", "by", "party", "text"],
     "persons": ["id", "name", "party", "meetings", "aliases", "orgs", "roles"],
     "mentions": ["item_id", *PROVENANCE, "label", "text", "start", "end", "person_id", "person"],
@@ -113,6 +123,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _who(entry: dict[str, Any]) -> str:
+    """ "Name (Party)" of a protokollsanteckning or jäv entry (or its text)."""
+    by, party = entry.get("by"), entry.get("party")
+    if by:
+        return f"{by} ({party})" if party else str(by)
+    return str(party or entry.get("text") or "")
 
 
 def _provenance(meta: dict[str, Any], item_id: str) -> dict[str, Any]:
@@ -209,8 +227,18 @@ def tables(
                     "outcome": d.outcome,
                     "decision": d.decision,
                     "amounts": _joined(d.amounts),
+                    "amounts_mentioned": _joined(d.amounts_mentioned),
+                    "multi_part": d.multi_part,
                     "motions": len(d.motions),
                     "reservations": len(d.reservations),
+                    "reservation_count": d.reservation_count,
+                    "vote_for": (d.vote or {}).get("for"),
+                    "vote_against": (d.vote or {}).get("against"),
+                    "vote_abstain": (d.vote or {}).get("abstain"),
+                    "vote_winner": (d.vote or {}).get("winner"),
+                    "votes": len(d.votes),
+                    "annotations": _joined(_who(a) for a in d.annotations),
+                    "conflicts": _joined(_who(c) for c in d.conflicts),
                 }
             )
             for n, mo in enumerate(d.motions, 1):
@@ -221,6 +249,7 @@ def tables(
                         "position": n,
                         "by": mo.by,
                         "party": mo.party,
+                        "kind": mo.kind,
                         "text": mo.text,
                         "won": mo.won,
                     }
