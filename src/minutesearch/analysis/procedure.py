@@ -681,10 +681,10 @@ def _uncontested(
         return
     if any(y.kind in ("avslag", "återremiss", "bordläggning") for y in yrkanden):
         return
-    if outcome in (None, "avslag", "återremiss", "bordläggning", "other"):
-        # The beslut may still be the proposal itself, in the same words.
-        if not decision or not all(overlap(y.text, decision) >= 0.8 for y in yrkanden):
-            return
+    # When the outcome says nothing, the beslut may still be the proposal in its own words.
+    in_own_words = bool(decision) and all(overlap(y.text, decision or "") >= 0.8 for y in yrkanden)
+    if outcome in (None, "avslag", "återremiss", "bordläggning", "other") and not in_own_words:
+        return
     for y in yrkanden:
         if y.won is None:
             y.won = True
