@@ -241,3 +241,21 @@ def test_outcome_taxonomy_on_plain_decisions() -> None:
         )
         == "bifall"
     )
+
+
+def test_vote_is_shown_with_its_winner() -> None:
+    from minutesearch.cli.analysis_cmds import vote_line
+    from minutesearch.tui.screens.decisions_screen import vote_text
+
+    vote = {
+        "for": 7,
+        "against": 8,
+        "abstain": 0,
+        "winner": "nej",
+        "ja": "bifall till A",
+        "nej": "avslag",
+    }
+    assert vote_line(vote) == "Omröstning: 7 ja, 8 nej, 0 avstod – nej vann (avslag)"
+    assert vote_text(vote) == "Omröstning 7–8 (0 avstod): nej vann – avslag"
+    tie = {**vote, "against": 7, "winner": "lika"}
+    assert "lika röstetal" in vote_line(tie) and "lika röstetal" in vote_text(tie)
