@@ -497,6 +497,8 @@ def find_votes(proceedings: str) -> list[dict[str, Any]]:
     """Every omröstning in the proceedings: {for, against, abstain, winner, ja, nej, voters?}."""
     flat = one_line(proceedings)
     votes: list[dict[str, Any]] = []
+    if "röst" not in flat.lower() and "avstår" not in flat:
+        return votes
     ballots = list(_BALLOT.finditer(flat))
     for m in _VOTE_A.finditer(flat):
         votes.append(
@@ -509,20 +511,20 @@ def find_votes(proceedings: str) -> list[dict[str, Any]]:
         )
     if not votes:
         current: dict[str, Any] | None = None
-        for m in _VOTE_B.finditer(flat):
+        hits = [
+            (sm.start() + m.start(), m)
+            for sm in _SENTENCE.finditer(flat)
+            if "röstar" in sm.group(0) or "avstår" in sm.group(0)
+            for m in _VOTE_B.finditer(sm.group(0))
+        ]
+        for pos, m in hits:
             side = (
                 "abstain"
                 if m.group("abst")
                 else ("for" if m.group("side").lower() == "ja" else "against")
             )
             if current is None or (side == "for" and current.get("for") is not None):
-                current = {
-                    "for": None,
-                    "against": None,
-                    "abstain": 0,
-                    "pos": m.start(),
-                    "voters": {},
-                }
+                current = {"for": None, "against": None, "abstain": 0, "pos": pos, "voters": {}}
                 votes.append(current)
             current[side] = int(m.group("n"))
             names = [n for n, _ in people(m.group("who"))]
@@ -574,9 +576,8 @@ def decide(
     votes = find_votes(proceedings)
     events: list[tuple[int, str, bool]] = [
         (m.start(), m.group(0), bool(_VOTE_A.search(m.group(0))))
-        for m in re.finditer(
-            r"[^.]*?\b(?:finner|beslutar först|beslutar därefter|beslutar härefter)\b[^.]*\.?", flat
-        )
+        for m in _SENTENCE.finditer(flat)
+        if _FINDING.search(m.group(0))
     ]
     for v in votes:
         s = _vote_sentence(v)
@@ -622,6 +623,10 @@ def decide(
     for v in votes:
         v.pop("pos", None)
     return votes
+
+
+_SENTENCE = re.compile(r"[^.]+\.?")
+_FINDING = re.compile(r"\b(?:finner|beslutar först|beslutar därefter|beslutar härefter)\b")
 
 
 def _split(sentence: str) -> tuple[str, str, str]:
@@ -813,6 +818,8 @@ _JAV = re.compile(r"\bjäv", re.I)
 def find_conflicts(text: str) -> list[dict[str, Any]]:
     """Jäv: persons who declared a conflict of interest and left the matter."""
     out: list[dict[str, Any]] = []
+    if not _JAV.search(text):
+        return out
     for s in re.split(r"(?<=\.)\s+", one_line(text)):
         if _JAV.search(s):
             for name, party in people(s):
