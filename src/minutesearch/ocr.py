@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -106,38 +107,135 @@ class OcrError(Exception):
 
 def ocr_page(path: Path, number: int, tmp: Path) -> str:
     """The text Tesseract reads on page `number` of `path`, within OCR_PAGE_SECONDS."""
-    deadline = OCR_PAGE_SECONDS
-    stem = tmp / f"p{number}"
     started = _now()
-    _run(
-        [
-            "pdftoppm",
-            "-f",
-            str(number),
-            "-l",
-            str(number),
-            "-singlefile",
-            "-gray",
-            "-scale-to",
-            str(LONG_SIDE_PX),
-            "-png",
-            str(path),
-            str(stem),
-        ],
-        deadline,
-        "pdftoppm",
-    )
-    image = stem.with_suffix(".png")
+
+    def left() -> float:
+        remaining = OCR_PAGE_SECONDS - (_now() - started)
+        if remaining <= 0.5:
+            raise OcrError(f"over {OCR_PAGE_SECONDS:.0f} s")
+        return remaining
+
+    image = tmp / f"p{number}.png"
+    _run(_pdftoppm(path, number, image), OCR_PAGE_SECONDS, "pdftoppm")
     if not image.is_file():
         raise OcrError("pdftoppm made no image")
     try:
-        left = deadline - (_now() - started)
-        if left <= 1:
-            raise OcrError(f"over {OCR_PAGE_SECONDS:.0f} s")
-        result = _run(["tesseract", str(image), "stdout", "-l", LANG], left, "tesseract")
+        tsv = _run(["tesseract", str(image), "stdout", "-l", LANG, "tsv"], left(), "tesseract")
     finally:
         image.unlink(missing_ok=True)
-    return result.decode("utf-8", errors="replace")
+    lines = _tsv_lines(tsv.decode("utf-8", errors="replace"))
+    for line in [ln for ln in lines if _misread_sign(ln.words)][:MAX_SIGN_CHECKS]:
+        try:
+            _check_sign(path, number, line, tmp, left())
+        except OcrError:
+            break  # out of time for this page: the text stays as first read
+    return _text(lines)
+
+
+# -- "§" read again ---------------------------------------------------------------------------
+# Tesseract's Swedish model often reads the section sign as "8", "3", "S" or "$" ("8 59", "859"); its
+# English model reads it right. A line that starts like a misread "§ N" is cropped and read again
+# by the English model as one line; the sign is restored only when that reading starts with "§"
+# and gives the same number.
+
+SIGN_LANG = "eng"
+MAX_SIGN_CHECKS = 25  # second readings per page
+_SIGNLIKE = re.compile(r"^[3589$S&§]$")
+_FUSED = re.compile(r"^[3589$S&§](\d{1,4}[a-zA-Z]?)[.:]?$")
+_NUMBER = re.compile(r"^(\d{1,4}[a-zA-Z]?)[.:]?$")
+_SECOND = re.compile(r"^§\s*(\d{1,4}[a-zA-Z]?)")
+
+
+@dataclass
+class _Line:
+    """One line Tesseract found: its words, its box on the page image, and its paragraph."""
+
+    words: list[str]
+    box: tuple[int, int, int, int]  # left, top, width, height in pixels
+    para: tuple[int, int]  # (block, paragraph)
+
+
+def _tsv_lines(tsv: str) -> list[_Line]:
+    lines: dict[tuple[int, int, int], _Line] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or not cols[0].isdigit():
+            continue
+        level, block, par, line = (int(c) for c in (cols[0], cols[2], cols[3], cols[4]))
+        key = (block, par, line)
+        if level == 4:
+            box = (int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9]))
+            lines[key] = _Line([], box, (block, par))
+        elif level == 5 and key in lines and cols[11].strip():
+            lines[key].words.append(cols[11].strip())
+    return [ln for ln in lines.values() if ln.words]
+
+
+def _text(lines: list[_Line]) -> str:
+    """Lines in reading order; a blank line between paragraphs, as Tesseract's text output."""
+    out: list[str] = []
+    para: tuple[int, int] | None = None
+    for line in lines:
+        if para is not None and line.para != para:
+            out.append("")
+        out.append(" ".join(line.words))
+        para = line.para
+    return "\n".join(out) + "\n"
+
+
+def _misread_sign(words: list[str]) -> str | None:
+    """The § number a line seems to open with when its sign was misread, else None."""
+    if not words:
+        return None
+    fused = _FUSED.match(words[0])
+    if fused and words[0][0] != "§":
+        return fused.group(1)
+    if len(words) > 1 and _SIGNLIKE.match(words[0]) and words[0] != "§":
+        number = _NUMBER.match(words[1])
+        return number.group(1) if number else None
+    return None
+
+
+def _check_sign(path: Path, number: int, line: _Line, tmp: Path, timeout: float) -> None:
+    """Read the line again with SIGN_LANG; restore "§ N" in `line.words` when both agree."""
+    expected = _misread_sign(line.words)
+    x, y, w, h = line.box
+    pad = max(8, h // 3)
+    crop = tmp / f"p{number}-line.png"
+    box = [str(max(0, x - pad)), str(max(0, y - pad)), str(w + 2 * pad), str(h + 2 * pad)]
+    cmd = _pdftoppm(path, number, crop)
+    cmd[1:1] = ["-x", box[0], "-y", box[1], "-W", box[2], "-H", box[3]]
+    _run(cmd, timeout, "pdftoppm")
+    try:
+        again = _run(
+            ["tesseract", str(crop), "stdout", "-l", SIGN_LANG, "--psm", "7"], timeout, "tesseract"
+        ).decode("utf-8", errors="replace")
+    finally:
+        crop.unlink(missing_ok=True)
+    m = _SECOND.match(again.strip())
+    if not m or expected is None or m.group(1).lower() != expected.lower():
+        return
+    fused = _FUSED.match(line.words[0]) is not None
+    line.words[: 1 if fused else 2] = ["§", expected]
+
+
+def _pdftoppm(path: Path, number: int, image: Path) -> list[str]:
+    """Rasterise one page, grey, LONG_SIDE_PX on its long side, to `image` (a .png path)."""
+    page = str(number)
+    return [
+        "pdftoppm",
+        "-f",
+        page,
+        "-l",
+        page,
+        "-singlefile",
+        "-gray",
+        "-scale-to",
+        str(LONG_SIDE_PX),
+        "-png",
+        str(path),
+        str(image.with_suffix("")),
+    ]
 
 
 def _now() -> float:
