@@ -1,14 +1,14 @@
 """What the screens read, as plain dicts: one short-lived Store per call, so workers never share
-an sqlite connection across threads. Library modules that have not landed raise `Unavailable`."""
+an sqlite connection across threads. The library is imported for real (inside the functions,
+so opening the TUI stays quick), and the filters are the one `minutesearch.Filters`."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from ..config import Settings
+from ..filters import Filters
 from ..locations import store_path
 from ..store import Store
 
@@ -17,21 +17,10 @@ KINDS = {"protocol": "Protokoll", "extract": "Utdrag", "attachment": "Skrivelse/
 
 
 class Unavailable(Exception):
-    """A library function this screen needs is not installed yet (or has another signature)."""
+    """A library function this screen needs is not available (kept for the screens that catch it)."""
 
 
-def _module(name: str) -> ModuleType:
-    try:
-        return importlib.import_module(f"minutesearch.{name}")
-    except ImportError as exc:
-        raise Unavailable(name) from exc
-
-
-def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
-    fn = getattr(_module(module), func, None)
-    if fn is None:
-        raise Unavailable(f"{module}.{func}")
-    return fn(*args, **kwargs)
+__all__ = ["KINDS", "Filters", "Found", "Unavailable"]
 
 
 def open_store(settings: Settings) -> Store:
@@ -51,25 +40,8 @@ def counts(settings: Settings) -> dict[str, int]:
         return store.counts()
 
 
-@dataclass
-class Filters:
-    """The filter panel's values, passed to `search.SearchFilters` as they are."""
-
-    org: str | None = None
-    body: str | None = None
-    since: str | None = None
-    until: str | None = None
-    party: str | None = None
-    person: str | None = None
-    topic: str | None = None
-    kind: str | None = None
-
-    def active(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v}
-
-
-def _search_filters(filters: Filters) -> Any:
-    return _call("search", "SearchFilters", **filters.__dict__)
+def _search_filters(filters: Filters) -> Filters:
+    return filters
 
 
 @dataclass
@@ -85,10 +57,10 @@ class Found:
 
 
 def search(settings: Settings, query: str, mode: str, filters: Filters, limit: int = 20) -> Found:
+    from ..search import search as run_search
+
     with open_store(settings) as store:
-        res = _call(
-            "search",
-            "search",
+        res = run_search(
             store,
             settings,
             query,
@@ -140,29 +112,34 @@ def item(settings: Settings, item_id: str) -> dict[str, Any]:
 
 def related(settings: Settings, item_id: str) -> list[dict[str, Any]]:
     with open_store(settings) as store:
-        hits = _call("search", "related", store, settings, item_id, limit=10)
+        from ..search import related as run_related
+
+        hits = run_related(store, settings, item_id, limit=10)
     return [h.to_json() for h in hits]
 
 
 def person(settings: Settings, name_or_id: str) -> dict[str, Any]:
     with open_store(settings) as store:
-        return dict(_call("entities.persons", "person_detail", store, name_or_id))
+        from ..entities.persons import person_detail
+
+        return dict(person_detail(store, name_or_id))
 
 
 def timeline(settings: Settings, query_or_item_id: str) -> list[dict[str, Any]]:
     with open_store(settings) as store:
-        return list(_call("analysis.threads", "trace", store, settings, query_or_item_id))
+        from ..analysis.threads import trace
+        from ..query import add_provenance
+
+        return add_provenance(store, list(trace(store, settings, query_or_item_id)))
 
 
 def decisions(settings: Settings, query: str | None, filters: Filters) -> list[dict[str, Any]]:
     with open_store(settings) as store:
-        rows = _call(
-            "analysis.decisions",
-            "find_decisions",
-            store,
-            settings,
-            query or None,
-            filters=_search_filters(filters),
+        from ..analysis.decisions import find_decisions
+        from ..query import add_provenance
+
+        rows = add_provenance(
+            store, find_decisions(store, settings, query or None, filters=_search_filters(filters))
         )
     return sorted(rows, key=lambda d: (d.get("date") or "", d.get("section") or 0), reverse=True)
 
@@ -170,29 +147,38 @@ def decisions(settings: Settings, query: str | None, filters: Filters) -> list[d
 def watches(settings: Settings) -> list[dict[str, Any]]:
     """Every watch with its count of new items (nothing is marked seen)."""
     with open_store(settings) as store:
-        rows = _call("analysis.watches", "list_watches", store, settings)
+        from ..analysis.watches import list_watches
+
+        rows = list_watches(store, settings)
     return [{**r, "_item": False} for r in rows]
 
 
 def check_watch(settings: Settings, watch_id: int) -> list[dict[str, Any]]:
     """The watch's new items, which from now on count as seen."""
     with open_store(settings) as store:
-        found = _call("analysis.watches", "check_watches", store, settings, watch_id=watch_id)
+        from ..analysis.watches import check_watches
+
+        found = check_watches(store, settings, watch_id=watch_id)
     return list(found[0]["items"]) if found else []
 
 
 def warm_embedder(settings: Settings) -> None:
     """Load the query embedder now (seconds for a real model) so the first search is quick."""
-    _call("index.embedders", "get_embedder", settings.embedder)
+    from ..index.embedders import get_embedder
+
+    get_embedder(settings.embedder)
 
 
 def add_watch(settings: Settings, query: str, filters: Filters, mode: str) -> int:
+    from ..analysis.watches import add_watch as run_add_watch
+
     with open_store(settings) as store:
-        return int(
-            _call("analysis.watches", "add_watch", store, query, filters.active() or None, mode)
-        )
+        chosen: dict[str, str | None] = dict(filters.active())
+        return int(run_add_watch(store, query, chosen or None, mode))
 
 
 def remove_watch(settings: Settings, watch_id: int) -> None:
     with open_store(settings) as store:
-        _call("analysis.watches", "remove_watch", store, watch_id)
+        from ..analysis.watches import remove_watch as run_remove_watch
+
+        run_remove_watch(store, watch_id)

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Select, Static
 from textual.worker import get_current_worker
 
-from .. import corpus, data
+from .. import corpus, data, export
 from ..messages import FiltersChanged
 from ..widgets.entry_list import EntryList
 from ..widgets.filter_panel import FilterPanel
@@ -208,7 +208,14 @@ class SearchScreen(Screen[None]):
         select.value = values[(values.index(self.ms_app.mode) + 1) % len(values)]
 
     def export_rows(self) -> tuple[str, list[dict[str, Any]]]:
-        return "sok", self.query_one(EntryList).rows
+        """The whole result set, not only the rows on screen."""
+        rows = self.query_one(EntryList).rows
+        if self.found is None or self.found.total <= len(rows):
+            return "sok", rows
+        settings, mode = self.ms_app.settings, self.ms_app.mode
+        return "sok", export.all_hits(
+            settings, self.query_text, mode, self.filters, self.found.total
+        )
 
     def current_row(self) -> dict[str, Any] | None:
         return self.query_one(EntryList).current
