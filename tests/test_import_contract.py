@@ -1,0 +1,113 @@
+"""The import contract, read from the source (every import statement, also inside functions):
+
+- the headless core (everything but `cli/` and `tui/`) never imports `cli` or `tui`;
+- the TUI never imports by name (`importlib`), so mypy and this test see what it uses;
+- the TUI's screens, widgets and app use only the public API (`minutesearch.api`, `filters`,
+  `errors`, `config`, `locations`, `model`); only its data layer (`tui/data.py`, `tui/corpus.py`)
+  reaches into the library.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import minutesearch
+
+PACKAGE = Path(minutesearch.__file__).parent
+PUBLIC = {
+    "minutesearch",
+    "minutesearch.api",
+    "minutesearch.filters",
+    "minutesearch.errors",
+    "minutesearch.config",
+    "minutesearch.locations",
+    "minutesearch.model",
+}
+DATA_LAYER = {"minutesearch.tui.data", "minutesearch.tui.corpus"}
+# An error type the person screen catches; it belongs in errors.py (noted for the people module).
+KNOWN_EXCEPTIONS = {("minutesearch.tui.screens.person_screen", "minutesearch.entities.people")}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Absolute names of the modules a file imports (relative imports resolved)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            out.add(module)
+            # `from .. import data` imports the module minutesearch.tui.data
+            out |= {f"{module}.{a.name}" for a in node.names if a.name != "*"}
+    return out
+
+
+def _sources() -> dict[str, Path]:
+    return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _is_under(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_the_contract_sees_imports_inside_functions() -> None:
+    imports = _imports(PACKAGE / "tui" / "data.py")
+    assert "minutesearch.search" in imports  # imported inside search(), not at the top
+    assert "minutesearch.filters" in imports
+
+
+def test_core_never_imports_cli_or_tui() -> None:
+    offenders = [
+        (name, imported)
+        for name, path in _sources().items()
+        if not _is_under(name, "minutesearch.cli") and not _is_under(name, "minutesearch.tui")
+        for imported in _imports(path)
+        if _is_under(imported, "minutesearch.cli") or _is_under(imported, "minutesearch.tui")
+    ]
+    assert not offenders
+
+
+def test_tui_never_imports_by_name() -> None:
+    offenders = [
+        (name, imported)
+        for name, path in _sources().items()
+        if _is_under(name, "minutesearch.tui")
+        for imported in _imports(path)
+        if _is_under(imported, "importlib") or imported == "builtins"
+    ]
+    assert not offenders
+
+
+def test_tui_screens_use_only_the_public_api() -> None:
+    sources = _sources()
+    offenders = []
+    for name, path in sources.items():
+        if not _is_under(name, "minutesearch.tui") or name in DATA_LAYER:
+            continue
+        for imported in _imports(path):
+            if not _is_under(imported, "minutesearch") or _is_under(imported, "minutesearch.tui"):
+                continue
+            if imported in PUBLIC or imported.rsplit(".", 1)[0] in PUBLIC - {"minutesearch"}:
+                continue  # the module itself, or a name imported from it
+            if (name, imported.rsplit(".", 1)[0]) in KNOWN_EXCEPTIONS or (
+                name,
+                imported,
+            ) in KNOWN_EXCEPTIONS:
+                continue
+            offenders.append((name, imported))
+    assert not offenders
