@@ -136,7 +136,7 @@ def test_cli_threads_and_trace(seed_settings: Settings) -> None:
     assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
 
 
-def test_trace_adds_semantic_neighbours_above_threshold(seed_settings: Settings) -> None:
+def test_semantic_likeness_is_related_never_a_step(seed_settings: Settings) -> None:
     with Store.open(seed_settings.index_dir, create=False) as store:
         start = store.conn.execute(
             "SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id"
@@ -145,9 +145,109 @@ def test_trace_adds_semantic_neighbours_above_threshold(seed_settings: Settings)
         plain = trace(store, seed_settings, start, semantic_threshold=None)
         loose = trace(store, seed_settings, start, semantic_threshold=-1.0)
         strict = trace(store, seed_settings, start, semantic_threshold=1.01)
-    assert all(e["link_kind"] != "semantic" for e in plain + strict)
-    near = [e for e in loose if e["link_kind"] == "semantic"]
-    assert near and all(
-        e["linked_from"] == start and e["evidence"].startswith("likhet") for e in near
+    # However alike, the steps are the same: likeness is no evidence of the same matter.
+    assert [e["id"] for e in loose] == [e["id"] for e in plain] == [e["id"] for e in strict]
+    assert all(e["link_kind"] != "semantic" for e in loose)
+    head = next(e for e in loose if e["id"] == start)
+    assert head["related"] and all(r["id"] != start and "score" in r for r in head["related"])
+    steps = {e["id"] for e in loose}
+    assert not steps & {r["id"] for r in head["related"]}
+    assert all(e["related"] == [] for e in loose if e["id"] != start)
+    assert next(e for e in strict if e["id"] == start)["related"] == []
+
+
+def _synthetic(tmp_path: Path, docs: list[Any]) -> Store:
+    from minutesearch.analysis.links import build_links, build_references, build_threads
+    from minutesearch.analysis.resolve import Corpus
+
+    store = Store.open(tmp_path / "idx")
+    for n, doc in enumerate(docs):
+        store.save_document(doc, f"sha{n}")
+    corpus = Corpus(store)
+    build_references(store, corpus)
+    build_links(store, corpus)
+    build_threads(store, corpus)
+    return store
+
+
+def test_collective_dnr_and_notice_lists_make_no_thread(tmp_path: Path) -> None:
+    """One dnr for all elections of a year, and a list of notices citing two matters, are no
+    evidence that those matters are one."""
+    from minutesearch.model import Document, Item
+
+    def meeting(body: str, short: str, date: str, items: list[Item]) -> Document:
+        return Document(
+            source=f"test/{short}-{date}.txt",
+            kind="protocol",
+            body=body,
+            body_short=short,
+            organisation="Alingsås kommun",
+            date=date,
+            items=items,
+        )
+
+    kf = meeting(
+        "Kommunfullmäktige",
+        "KF",
+        "2026-05-06",
+        [
+            Item(92, "Svar på motion om vård", "Motionen anses besvarad.", dnr="2025.511 KS"),
+            Item(104, "Fyllnadsval", "Anna Berg väljs till ledamot.", dnr="2026.219 KS"),
+        ],
     )
-    assert len(strict) == len(plain)
+    ks_spring = meeting(
+        "Kommunstyrelsen",
+        "KS",
+        "2026-03-04",
+        [
+            Item(10, "Val av ledamot i HBTQI-rådet", "Val.", dnr="KS 2026/6"),
+            Item(11, "Val av ledamot i romerrådet", "Val.", dnr="KS 2026/6"),
+        ],
+    )
+    ks_summer = meeting(
+        "Kommunstyrelsen",
+        "KS",
+        "2026-06-17",
+        [Item(20, "Val av ledamot i arbetsutskottet", "Val.", dnr="KS 2026/6")],
+    )
+    von = meeting(
+        "Vård- och omsorgsnämnden",
+        "VON",
+        "2026-05-18",
+        [
+            Item(
+                44,
+                "Meddelanden",
+                "Kommunfullmäktige 2026-05-06 § 92 Svar på motion.\n"
+                "Kommunfullmäktige 2026-05-06 § 104 Fyllnadsval.",
+            )
+        ],
+    )
+    store = _synthetic(tmp_path, [kf, ks_spring, ks_summer, von])
+    threads = list_threads(store)
+    members = [{it["section"] for it in t["items"]} for t in threads]
+    assert not any({92, 104} <= m for m in members)  # the notice list joins nothing
+    assert not any({10, 20} <= m or {11, 20} <= m for m in members)  # collective dnr
+    refs = store.conn.execute("SELECT count(*) FROM links WHERE kind = 'ref'").fetchone()[0]
+    assert refs == 2  # both references are still found and linked
+
+
+def test_cited_step_without_a_body_is_the_citing_body(tmp_path: Path) -> None:
+    from minutesearch.model import Document, Item
+
+    ks = Document(
+        source="test/ks.txt",
+        kind="protocol",
+        body="Kommunstyrelsen",
+        body_short="KS",
+        organisation="Göteborgs Stad",
+        date="2025-03-12",
+        items=[Item(217, "Genomförandebeslut", "Bordlagt den 5 februari 2025, § 92.")],
+    )
+    store = _synthetic(tmp_path, [ks])
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    item_id = store.conn.execute("SELECT id FROM items").fetchone()[0]
+    outside = [s for s in trace(store, settings, item_id) if not s["in_corpus"]]
+    assert [(s["body_short"], s["date"], s["section"]) for s in outside] == [
+        ("KS", "2025-02-05", 92)
+    ]

@@ -125,6 +125,30 @@ def test_person_80x24(seed_settings: Settings, snap_compare: Any) -> None:
     )
 
 
+def test_person_yrkanden_80x24(seed_settings: Settings, snap_compare: Any) -> None:
+    """Person for Margareta Winberg: the summary counts her yrkanden by outcome, and each
+    Yrkande row says 'bifallet' (green), 'avslaget' (red) or 'utfall ej angivet'."""
+    from minutesearch.tui.screens.person_screen import PersonScreen
+
+    async def person(pilot: Pilot[None]) -> None:
+        pilot.app.push_screen(PersonScreen("Margareta Winberg"))
+        await settle(pilot)
+
+    assert snap_compare(app_for(seed_settings), run_before=searched("", before_keys=person))
+
+
+def test_person_ambiguous_80x24(seed_settings: Settings, snap_compare: Any) -> None:
+    """Person for 'Anna', which three persons in the seeds are called: heading 'Flera personer:
+    Anna', a status asking to choose, and one row per candidate (name, party, meetings, id)."""
+    from minutesearch.tui.screens.person_screen import PersonScreen
+
+    async def person(pilot: Pilot[None]) -> None:
+        pilot.app.push_screen(PersonScreen("Anna"))
+        await settle(pilot)
+
+    assert snap_compare(app_for(seed_settings), run_before=searched("", before_keys=person))
+
+
 def test_timeline_80x24(seed_settings: Settings, snap_compare: Any) -> None:
     """Tidslinje from the first hit for 'samverkan psykiatrin' (`t` in the results list):
     heading 'Tidslinje: <its title>', a status 'N tillfällen i M organ, äldst först' and dated

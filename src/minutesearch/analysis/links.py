@@ -1,5 +1,10 @@
 """Links between items (same diarienummer, resolved references, extract ↔ protocol, attachments)
-and the threads (connected groups spanning meetings) they make. Written by the analyse stage."""
+and the threads (connected groups spanning meetings) they make. Written by the analyse stage.
+
+A thread step needs shared evidence: a diarienummer (not a collective one a meeting gives to
+several of its §§), an explicit reference, or an extract link. An item citing several different
+matters (a list of notices) is linked to each but joins none of them into one thread. Semantic
+likeness is never a link: `trace` shows it apart, as `related`."""
 
 from __future__ import annotations
 
@@ -44,7 +49,10 @@ def build_links(store: Store, corpus: Corpus) -> None:
     by_dnr: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item_id, dnr in corpus.dnr.items():
         by_dnr[dnr].append((corpus.docs[corpus.items[item_id][0]].date or "", item_id))
+    collective = _collective_dnrs(corpus)
     for dnr, members in by_dnr.items():
+        if dnr in collective:
+            continue  # one number for many matters ("Val av ledamot ..."): not the same matter
         members.sort()
         # A chain in date order links the whole group without n² rows.
         for (_d1, a), (_d2, b) in zip(members, members[1:], strict=False):
@@ -92,6 +100,42 @@ def build_links(store: Store, corpus: Corpus) -> None:
         )
 
 
+def _collective_dnrs(corpus: Corpus) -> set[str]:
+    """Diarienummer that one meeting gives to two or more of its own §§: a collective number
+    (all elections of a year, all notices), shared by matters that are not the same."""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for item_id, dnr in corpus.dnr.items():
+        seen[(dnr, corpus.items[item_id][0])] += 1
+    return {dnr for (dnr, _doc), n in seen.items() if n > 1}
+
+
+def hub_items(store: Store) -> set[str]:
+    """Items that cite two or more different matters in the corpus ("Meddelanden" listing KF
+    § 92 and KF § 104): linked to each, they are evidence for none being the same as another,
+    so threads and traces never pass through them."""
+    targets: dict[str, set[str]] = defaultdict(set)
+    for r in store.conn.execute(
+        "SELECT l.src_item_id, l.dst_item_id, coalesce(i.canonical_id, i.id) AS target"
+        " FROM links l JOIN items i ON i.id = l.dst_item_id WHERE l.kind = 'ref'"
+    ):
+        targets[r["src_item_id"]].add(r["target"])
+    hubs = set()
+    for src, found in targets.items():
+        if len(found) < 2:
+            continue
+        # Two diarienummer are two matters; targets without one cannot tell, so do not count.
+        dnrs = {
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT dnr FROM items WHERE dnr IS NOT NULL AND id IN ({','.join('?' * len(found))})",
+                sorted(found),
+            )
+        }
+        if len(dnrs) > 1:
+            hubs.add(src)
+    return hubs
+
+
 def build_threads(store: Store, corpus: Corpus) -> None:
     """Group linked items (union-find) and keep the groups that span more than one meeting."""
     parent: dict[str, str] = {}
@@ -103,9 +147,12 @@ def build_threads(store: Store, corpus: Corpus) -> None:
             x = parent[x]
         return x
 
+    hubs = hub_items(store)
     for r in store.conn.execute(
-        "SELECT src_item_id, dst_item_id FROM links WHERE dst_item_id IS NOT NULL"
+        "SELECT src_item_id, dst_item_id, kind FROM links WHERE dst_item_id IS NOT NULL"
     ):
+        if r["kind"] == "ref" and r["src_item_id"] in hubs:
+            continue
         if r["dst_item_id"] in corpus.items:
             parent[find(r["src_item_id"])] = find(r["dst_item_id"])
     groups: dict[str, list[str]] = defaultdict(list)

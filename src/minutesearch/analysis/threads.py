@@ -107,7 +107,13 @@ def _start_item(store: Store, settings: Settings, query_or_item_id: str) -> tupl
 
 
 def _closure(store: Store, seeds: set[str]) -> dict[str, tuple[str, str, str | None]]:
-    """Every item linked to the seeds, each with how it was reached: (kind, evidence, from)."""
+    """Every item linked to the seeds, each with how it was reached: (kind, evidence, from).
+
+    An item citing several different matters (`links.hub_items`) is reached but not passed
+    through, and its references lead nowhere unless the trace starts at it."""
+    from .links import hub_items
+
+    hubs = hub_items(store)
     reached: dict[str, tuple[str, str, str | None]] = {s: ("start", "", None) for s in seeds}
     frontier = set(seeds)
     while frontier:
@@ -118,8 +124,11 @@ def _closure(store: Store, seeds: set[str]) -> dict[str, tuple[str, str, str | N
                 continue
             for here, there in ((a, b), (b, a)):
                 if here in frontier and there not in reached:
+                    if here in hubs and here not in seeds and link["kind"] == "ref":
+                        continue
                     reached[there] = (link["kind"], link["evidence"], here)
-                    nxt.add(there)
+                    if not (there in hubs and link["kind"] == "ref"):
+                        nxt.add(there)
         frontier = nxt
     return reached
 
@@ -155,15 +164,32 @@ def trace(
 ) -> list[dict[str, Any]]:
     """One issue as a dated timeline across bodies: what was said and decided at each step.
 
-    Linked items (diarienummer, references, extracts) come first; items whose vectors are closer
-    than `semantic_threshold` to the starting item join as "semantic" (None: no such links)."""
+    Steps are items sharing evidence with the start: a diarienummer, an explicit reference, an
+    extract link. Items whose vectors are closer than `semantic_threshold` to the starting item
+    are only alike: they are listed in the start entry's `related[]` (id, date, body, body_short,
+    section, title, score), never as steps. Every entry has `related` (empty but on the start)."""
     seeds, start = _start_item(store, settings, query_or_item_id)
     reached = _closure(store, seeds)
+    related: list[dict[str, Any]] = []
     if semantic_threshold is not None:
         threshold = semantic_threshold_for(settings, semantic_threshold)
-        for other, score in _semantic(store, settings, start, threshold):
-            if other not in reached:
-                reached[other] = ("semantic", f"likhet {score:.2f}", start)
+        alike = [
+            (o, sc) for o, sc in _semantic(store, settings, start, threshold) if o not in reached
+        ]
+        rows = {r["id"]: r for r in _rows(store, {o for o, _ in alike})} if alike else {}
+        related = [
+            {
+                "id": o,
+                "date": rows[o]["date"],
+                "body": rows[o]["body"],
+                "body_short": rows[o]["body_short"],
+                "section": rows[o]["section"],
+                "title": rows[o]["title"],
+                "score": round(sc, 3),
+            }
+            for o, sc in alike
+            if o in rows
+        ]
     attachments: dict[str, list[dict[str, Any]]] = defaultdict(list)
     marks = ",".join("?" * len(reached))
     for r in store.conn.execute(
@@ -198,6 +224,7 @@ def trace(
                 "kind": r["kind"],
                 "source": r["source"],
                 "in_corpus": True,
+                "related": related if r["id"] == start else [],
             }
         )
     out += _outside_steps(store, set(reached))
@@ -222,19 +249,22 @@ def _outside_steps(store: Store, ids: set[str]) -> list[dict[str, Any]]:
     marks = ",".join("?" * len(ids))
     steps: dict[tuple[str | None, str, int | None], dict[str, Any]] = {}
     for r in store.conn.execute(
-        f"SELECT r.*, d.date AS src_date FROM refs r JOIN items i ON i.id = r.item_id"
+        f"SELECT r.*, d.date AS src_date, d.body AS src_body, d.body_short AS src_short"
+        f" FROM refs r JOIN items i ON i.id = r.item_id"
         f" JOIN documents d ON d.id = i.doc_id WHERE r.item_id IN ({marks})"
         " AND r.kind = 'section' AND r.ref_date IS NOT NULL AND r.target_doc_id IS NULL",
         list(ids),
     ):
-        key = (r["body"], r["ref_date"], r["ref_section"])
+        # "Bordlagt den 5 februari 2025, § 92" names no body: the citing body's own §.
+        body, short = _ref_body(r["body"], r["src_body"], r["src_short"])
+        key = (short or body, r["ref_date"], r["ref_section"])
         if key in steps:
             continue
         steps[key] = {
             "id": None,
             "date": r["ref_date"],
-            "body": None,
-            "body_short": (r["body"] or "").upper() or None,
+            "body": body,
+            "body_short": short,
             "section": r["ref_section"],
             "title": None,
             "said": None,
@@ -247,5 +277,20 @@ def _outside_steps(store: Store, ids: set[str]) -> list[dict[str, Any]]:
             "kind": None,
             "source": None,
             "in_corpus": False,
+            "related": [],
         }
     return list(steps.values())
+
+
+def _ref_body(
+    written: str | None, src_body: str | None, src_short: str | None
+) -> tuple[str | None, str | None]:
+    """(body, body_short) of a cited step: the body as the reference writes it ("KF",
+    "kommunfullmäktige"), else the citing item's own body."""
+    if not written:
+        return src_body, src_short
+    if written.isupper() or len(written) <= 6:
+        return None, written.upper()
+    if src_body and written.casefold() == src_body.casefold():
+        return src_body, src_short
+    return written[0].upper() + written[1:], None

@@ -1,4 +1,5 @@
-"""Person: party, bodies and roles, meetings attended, items presented and yrkanden."""
+"""Person: party, bodies and roles, meetings attended, items presented and yrkanden with their
+outcome; for a name that fits several persons, the candidates to choose from."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ LABELS = {
 }
 """The dated lists of `person_detail`, as the tag each row gets; meetings open no item."""
 
+WON = {
+    True: "[green]bifallet[/green]",
+    False: "[red]avslaget[/red]",
+    None: "[dim]utfall ej angivet[/dim]",
+}
+"""A yrkande's outcome (`won`) as the person screen shows it."""
+
 
 class PersonScreen(ListScreen):
     """The header sums the person up; the list holds every dated entry of the detail, newest
@@ -41,7 +49,14 @@ class PersonScreen(ListScreen):
         return self.name_
 
     def fetch(self) -> list[Row]:
-        self.detail = data.person(self.ms_app.settings, self.name_)
+        from ...entities.people import AmbiguousPersonError
+
+        try:
+            self.detail = data.person(self.ms_app.settings, self.name_)
+        except AmbiguousPersonError as exc:
+            # "Maria": never pick one silently; list them, `enter` opens the one meant.
+            self.detail = {"candidates": exc.candidates}
+            return [{**c, "_what": "Kandidat", "_item": False} for c in exc.candidates]
         rows: list[Row] = []
         for key, label in LABELS.items():
             for entry in self.detail.get(key) or []:
@@ -52,6 +67,8 @@ class PersonScreen(ListScreen):
 
     def summary(self, rows: list[Row]) -> str:
         d = self.detail
+        if "candidates" in d:
+            return f"{len(rows)} personer matchar ”{self.name_}” — välj en med enter."
         line = " · ".join(
             [f"Parti: {d['party']}"] * bool(d.get("party")) + [str(o) for o in d.get("orgs") or []]
         )
@@ -68,18 +85,28 @@ class PersonScreen(ListScreen):
                 "nämnd i " + count(len(d.get("mentions") or []), "ärende", "ärenden"),
             ]
         )
+        won = [m.get("won") for m in d.get("motions") or []]
+        if won:
+            line += (
+                f"\nYrkanden: {won.count(True)} bifallna, {won.count(False)} avslagna,"
+                f" {won.count(None)} utan angivet utfall"
+            )
         return line.strip()
-        return line
 
     def _show(self, rows: list[Row] | str) -> None:
         super()._show(rows)
-        if self.detail.get("name"):
+        if "candidates" in self.detail:
+            self.query_one("#list-heading").update(f"Flera personer: {self.name_}")  # type: ignore[attr-defined]
+        elif self.detail.get("name"):
             self.query_one("#list-heading").update(str(self.detail["name"]))  # type: ignore[attr-defined]
 
     @on(OptionList.OptionSelected, "#entries")
     def _meeting_chosen(self, event: OptionList.OptionSelected) -> None:
         # Item rows open themselves; a meeting has no item screen, so say what it is instead.
         row = self.rows[event.option_index]
+        if row.get("_what") == "Kandidat":
+            self.app.push_screen(PersonScreen(str(row["id"])))
+            return
         self.notify(
             f"{where(row)}: {', '.join(row.get('roles') or [])} (möte {row.get('id')}). "
             "Sök med organ- och datumfilter för mötets ärenden.",
@@ -87,9 +114,16 @@ class PersonScreen(ListScreen):
         )
 
     def prompt(self, row: Row) -> Content:
+        if row["_what"] == "Kandidat":
+            party = f" ({row['party']})" if row.get("party") else ""
+            lines = [f"[b]{escape(str(row['name']) + party)}[/b]"]
+            facts = [count(row.get("meetings") or 0, "möte", "möten"), *map(str, row["orgs"][:2])]
+            lines.append(f"[dim]{escape(' · '.join(facts))} · {escape(str(row['id']))}[/dim]")
+            return Content.from_markup("\n".join(lines))
         title = row.get("title") or ", ".join(row.get("roles") or []) or row.get("role") or ""
         lines = [f"[reverse] {escape(row['_what'])} [/reverse] [b]{escape(str(title))}[/b]"]
-        lines.append(f"[dim]{escape(where(row))}[/dim]")
+        outcome = WON.get(row.get("won")) if row["_what"] == "Yrkande" else None
+        lines.append(f"[dim]{escape(where(row))}[/dim]" + (f"  {outcome}" if outcome else ""))
         text = row.get("text") or row.get("motion") or row.get("summary")
         if text:
             lines.append(escape(_short(str(text))))
