@@ -12,6 +12,7 @@ takes the one `Filters`, and returns dataclasses; every list result is a `Result
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -422,7 +423,7 @@ class Corpus:
 
     @contextmanager
     def store(self) -> Iterator[Store]:
-        """The store, opened for one call (read-write; nothing here writes)."""
+        """Lagret (the sqlite store), opened for one call (read-write; nothing here writes)."""
         with Store.open(self.index_dir, create=False) as store:
             yield store
 
@@ -730,3 +731,34 @@ __all__ = [
     "Topic",
     "open",
 ]
+
+
+def api_reference() -> str:
+    """The README's API reference, generated from the docstrings (a test keeps them equal)."""
+    lines = ["| method | what it does |", "|---|---|"]
+    for name, member in vars(Corpus).items():
+        if not name.startswith("_") and callable(member):
+            lines.append(f"| `{name}{_signature(member)}` | {_first_paragraph(member)} |")
+    lines += ["", "| type | what it is |", "|---|---|"]
+    for cls in (Filters, Results, Hit, Item, Meeting, Decision, Motion, Person, PersonDetail):
+        lines.append(f"| `{cls.__name__}` | {_first_paragraph(cls)} |")
+    for cls in (Thread, ThreadItem, Step, Topic, Count):
+        lines.append(f"| `{cls.__name__}` | {_first_paragraph(cls)} |")
+    return "\n".join(lines)
+
+
+def _first_paragraph(obj: Any) -> str:
+    return " ".join((inspect.getdoc(obj) or "").split("\n\n")[0].split())
+
+
+def _signature(fn: Callable[..., Any]) -> str:
+    """`(query, *, mode="hybrid", filters=None, limit=20)`: names and defaults, no annotations."""
+    parts: list[str] = []
+    star = False
+    for p in list(inspect.signature(fn).parameters.values())[1:]:
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        default = "" if p.default is inspect.Parameter.empty else f"={p.default!r}"
+        parts.append(p.name + default.replace("'", '"'))
+    return "(" + ", ".join(parts) + ")"
