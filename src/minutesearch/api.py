@@ -740,9 +740,9 @@ def api_reference() -> str:
         if not name.startswith("_") and callable(member):
             lines.append(f"| `{name}{_signature(member)}` | {_first_paragraph(member)} |")
     lines += ["", "| type | what it is |", "|---|---|"]
-    for cls in (Filters, Results, Hit, Item, Meeting, Decision, Motion, Person, PersonDetail):
-        lines.append(f"| `{cls.__name__}` | {_first_paragraph(cls)} |")
-    for cls in (Thread, ThreadItem, Step, Topic, Count):
+    types: list[type] = [Filters, Results, Hit, Item, Meeting, Decision, Motion, Person]
+    types += [PersonDetail, Thread, ThreadItem, Step, Topic, Count]
+    for cls in types:
         lines.append(f"| `{cls.__name__}` | {_first_paragraph(cls)} |")
     return "\n".join(lines)
 
