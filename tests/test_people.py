@@ -135,3 +135,97 @@ def test_person_cli_lists_candidates(store: Store, tmp_path: Path) -> None:
     result = runner.invoke(main, ["--index-dir", idx, "person", "Maria"])
     assert result.exit_code == 2
     assert "Maria Andersson" in result.output and "Maria Östlund" in result.output
+
+
+# -- the real minutes (skipped without ../shared/corpus-extra) -----------------------------------
+
+REAL = [
+    "alingsas/protokoll/2026-06-01_kommunstyrelsen.pdf",
+    "alingsas/protokoll/2026-05-26_barn-och-ungdomsnamnden.pdf",
+    "alingsas/protokoll/2026-05-18_vard-och-omsorgsnamnden.pdf",
+    "alingsas/protokoll/2026-06-11_vard-och-omsorgsnamnden.pdf",
+    "alingsas/utdrag/2026-06-01_kommunstyrelsen__ss72-ksau-svar-pa-motion-gallande-att-utreda-mojligheten-till-fler-bostader-genom-inrednin.pdf",
+    "goteborg/ks-2026-06-17.paragraphs.txt",
+    "goteborg/ks-2025-03-12.paragraphs.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def real(extra_dir: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from minutesearch.ingest import ingest
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("people-real"), embedder="none")
+    report = ingest([seeds_dir, *(extra_dir / p for p in REAL)], settings)
+    assert not report.skipped, report.skipped
+    return settings
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["Heidi Hankanen Ängberg", "Carin Östh", "Maria Östlund", "Liselott Åsberg"]
+)
+def test_capital_swedish_letters_in_real_names(real: Settings, name: str) -> None:
+    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.search import SearchFilters
+
+    with Store.open(real.index_dir, create=False) as st:
+        assert len(person_ids_matching(st, name)) == 1
+        assert person_item_ids(st, name)
+        assert find_decisions(st, real, None, SearchFilters(person=name))
+        assert person_ids_matching(st, name.upper()) == person_ids_matching(st, name)
+
+
+@pytest.mark.slow
+def test_person_and_decisions_list_the_same_yrkanden(real: Settings) -> None:
+    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.search import SearchFilters
+
+    with Store.open(real.index_dir, create=False) as st:
+        for name in ("Heidi Hankanen Ängberg", "Anton César"):
+            detail = person_detail(st, name)
+            assert detail["motions"], name
+            mine = {(m["id"], m["position"]) for m in detail["motions"]}
+            listed = {
+                (d["id"], pos)
+                for d in find_decisions(st, real, None, SearchFilters(person=name))
+                for pos, m in enumerate(d["motions"])
+                if name.split()[-1] in m["by"]
+            }
+            assert {i for i, _ in mine} == {i for i, _ in listed}, name
+            assert all(m["won"] in (True, False, None) for m in detail["motions"])
+            assert detail["meetings"] == len(detail["attended"])
+
+
+@pytest.mark.slow
+def test_real_identities(real: Settings) -> None:
+    with Store.open(real.index_dir, create=False) as st:
+        names = {r["name"] for r in st.conn.execute("SELECT name FROM persons")}
+        aliases = {r["alias"] for r in st.conn.execute("SELECT alias FROM person_aliases")}
+        # Spelling variants are one person, shown by the spelling the lists use most.
+        for variant, name in (
+            ("Jögen Fogelklou", "Jörgen Fogelklou"),
+            ("Veronica Alvdén Bona", "Veronika Alvdén Bona"),
+            ("Andersson Näsman", "Britt Andersson Näsman"),
+        ):
+            assert person_detail(st, variant)["id"] == person_detail(st, name)["id"], variant
+        assert "Jögen Fogelklou" not in names and "Andersson Näsman" not in names
+        # A heading word is never part of a person.
+        assert not any(n.split()[0] in ("Anteckning", "Tilläggsyrkande") for n in names)
+        assert not any(a.split()[0] in ("Anteckning", "EOMS") for a in aliases)
+        assert person_detail(st, "Jan-Erik Wallin")["party"] == "M"
+        # The party written after the name, here only in titles ("Motion av Lena Ferm (SD)").
+        assert person_detail(st, "Lena Ferm")["party"] == "SD"
+        with pytest.raises(AmbiguousPersonError) as err:
+            person_detail(st, "Maria")
+        assert len(err.value.candidates) >= 2
+
+
+@pytest.mark.slow
+def test_real_organisations_are_no_procedure_words(real: Settings) -> None:
+    with Store.open(real.index_dir, create=False) as st:
+        orgs = {r[0] for r in st.conn.execute("SELECT text FROM mentions WHERE label = 'ORG'")}
+    assert orgs
+    for bad in ("Omröstning", "Återremitterat", "AU Kompetensförsörjningsplan", "HVB-hem"):
+        assert bad not in orgs
+    assert not any(o.endswith("samrådsgruppens") for o in orgs)
+    assert not any("\n" in o and o.split()[0] in ("Omröstning", "Sammanfattning") for o in orgs)
