@@ -142,6 +142,25 @@ def empty_file(path: Path) -> None:
     path.write_bytes(b"")
 
 
+def binary_named_html(path: Path) -> None:
+    """An image (random bytes behind a PNG signature) saved as .html."""
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(4).randbytes(300_000))
+
+
+def huge_html(path: Path) -> None:
+    """A 30 MB web page of table cells: over the HTML size bound, refused before parsing."""
+    row = b"<tr><td>\xc2\xa7 1</td><td>Beslut om budget</td></tr>\n" * 10_000
+    with path.open("wb") as fh:
+        fh.write(b"<html><body><table>")
+        while fh.tell() < 30 * 1024 * 1024:
+            fh.write(row)
+
+
+def garbled_markdown(path: Path) -> None:
+    """Text decoded from the wrong encoding twice over: control characters everywhere."""
+    path.write_bytes(bytes(b % 32 for b in random.Random(6).randbytes(100_000)))
+
+
 # Files that must be refused. The XObject bomb is only bounded: pypdf caps form invocations, so
 # it may also come through as a document with some text and no §-items.
 HOSTILE: dict[str, Callable[[Path], None]] = {
@@ -152,6 +171,9 @@ HOSTILE: dict[str, Callable[[Path], None]] = {
     "not-word.docx": docx_of_something_else,
     "huge.txt": huge_text,
     "empty.txt": empty_file,
+    "image.html": binary_named_html,
+    "huge.html": huge_html,
+    "garbled.md": garbled_markdown,
 }
 BOUNDED_ONLY: dict[str, Callable[[Path], None]] = {"xobject-bomb.pdf": xobject_bomb_pdf}
 

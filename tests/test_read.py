@@ -421,3 +421,130 @@ def test_docx_that_is_not_a_zip(seeds_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "text.docx"
     path.write_bytes((seeds_dir / SVOM).read_bytes())
     _fails(path, "not a valid DOCX (not a zip file)")
+
+
+# -- HTML and Markdown -----------------------------------------------------------------------
+
+_HTML = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Protokoll – Kultur- och fritidsnämnden</title>
+<style>.para { font-weight: bold } p::before { content: "§ 99 stil" }</style>
+<script>var rubrik = "§ 98 Skript";</script></head>
+<body>
+<nav><a href="/">Start</a> <a href="/protokoll">Protokoll</a></nav>
+<h1>Kultur- och fritidsnämnden</h1>
+<table>
+<tr><th>Datum</th><td>2025-09-02</td></tr>
+<tr><th>Beslutande</th><td>Anna Berg (S), ordförande<br>Olle Kvist (M)</td></tr>
+</table>
+<p class="para">&sect;&nbsp;14</p>
+<p>Bidrag till studieförbund</p>
+<p>Nämnden beslutar att fördela 1&nbsp;200&nbsp;000 kronor enligt <b>bilaga&nbsp;1</b>.</p>
+<h2>§ 15 Taxor för idrottshallar</h2>
+<ul><li>att höja timtaxan</li><li>att införa ungdomsrabatt</li></ul>
+</body></html>
+"""
+
+
+def _markup(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return _lines(read_document(path).text)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_html_protocol_is_read_as_lines_of_text(tmp_path: Path, suffix: str) -> None:
+    out = _markup(tmp_path, f"protokoll{suffix}", _HTML)
+
+    assert "§ 14" in out  # &sect;&nbsp; decoded, a paragraph its own line
+    assert "Bidrag till studieförbund" in out
+    assert "§ 15 Taxor för idrottshallar" in out
+    assert "Nämnden beslutar att fördela 1 200 000 kronor enligt bilaga 1." in out
+    assert "Datum\t2025-09-02" in [
+        s.strip() for s in read_document(tmp_path / f"protokoll{suffix}").text.split("\n")
+    ]
+    # A <br> inside a cell ends a line; the row's label stays with the first name.
+    assert "Beslutande Anna Berg (S), ordförande" in out
+    assert "Olle Kvist (M)" in out
+    assert not any("Skript" in s or "stil" in s or "font-weight" in s for s in out)
+    assert not any("<" in s for s in out)
+    assert out.index("§ 14") < out.index("§ 15 Taxor för idrottshallar")
+
+
+def test_html_protocol_parses_into_items(tmp_path: Path) -> None:
+    from minutesearch.parse import parse_document
+
+    path = tmp_path / "protokoll.html"
+    path.write_text(_HTML, encoding="utf-8")
+    doc = parse_document(read_document(path).text, str(path))
+
+    assert [i.section for i in doc.items] == [14, 15]
+    assert doc.items[0].title == "Bidrag till studieförbund"
+    assert doc.date == "2025-09-02"
+
+
+def test_html_in_windows_1252_keeps_its_letters(tmp_path: Path) -> None:
+    html = _HTML.replace('charset="utf-8"', 'charset="windows-1252"')
+    assert _markup(tmp_path, "a.html", html, "cp1252") == _markup(tmp_path, "b.html", html)
+
+
+_MARKDOWN = """# Protokoll, styrelsemöte i Bostadsrättsföreningen Lärkan
+
+**Datum:** 2025-10-07
+**Plats:** Föreningslokalen
+
+| Närvarande | Roll |
+|---|---|
+| Eva Sten | ordförande |
+| Ali Noor | sekreterare |
+
+## § 1 Mötets öppnande
+
+Ordföranden öppnade mötet.
+
+## § 2 Ekonomi
+
+Kassören redovisade:
+
+1. resultat per september
+2. likviditet
+
+Styrelsen beslutade *att* lägga rapporten till handlingarna.
+"""
+
+
+def test_markdown_protocol_is_read_as_lines_of_text(tmp_path: Path) -> None:
+    out = _markup(tmp_path, "protokoll.md", _MARKDOWN)
+
+    assert out[0] == "Protokoll, styrelsemöte i Bostadsrättsföreningen Lärkan"
+    assert "Datum: 2025-10-07" in out  # a line break in the source stays one
+    assert "Plats: Föreningslokalen" in out
+    assert "Eva Sten ordförande" in out  # a table row is one line
+    assert "§ 1 Mötets öppnande" in out and "§ 2 Ekonomi" in out
+    assert "Styrelsen beslutade att lägga rapporten till handlingarna." in out
+    assert not any(s.startswith(("#", "|", "**")) or "---" in s for s in out)
+
+
+def test_markdown_protocol_parses_into_items(tmp_path: Path) -> None:
+    from minutesearch.parse import parse_document
+
+    path = tmp_path / "protokoll.md"
+    path.write_text(_MARKDOWN, encoding="utf-8")
+    doc = parse_document(read_document(path).text, str(path))
+
+    assert [(i.section, i.title) for i in doc.items] == [(1, "Mötets öppnande"), (2, "Ekonomi")]
+    assert doc.date == "2025-10-07"
+
+
+def test_bad_html_and_markdown_fail_with_a_reason(tmp_path: Path) -> None:
+    junk = tmp_path / "skräp.html"
+    junk.write_bytes(bytes(range(256)) * 400)
+    _fails(junk, "binary or garbled content")
+    huge = tmp_path / "enorm.html"
+    huge.write_bytes(b"<p>" + b"Beslut om budget. " * 700_000 + b"</p>")
+    _fails(huge, "too large for HTML (")
+    empty = tmp_path / "tom.md"
+    empty.write_bytes(b"<!-- inget -->\n\n")
+    _fails(empty, "no text in the document")
+    tags_only = tmp_path / "bara-taggar.htm"
+    tags_only.write_bytes(b"<html><body>" + b"<div></div>" * 5000 + b"</body></html>")
+    _fails(tags_only, "no text in the document")

@@ -38,7 +38,7 @@ MAX_PAGES = 2000
 MAX_CHARS = 20_000_000
 MAX_SECONDS = 60.0  # a PDF whose text takes longer than this to extract is treated as hostile
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # the unzipped size a .docx may claim (zip bombs)
-MAX_MARKUP_BYTES = 20 * 1024 * 1024  # HTML/Markdown: a protocol page is well under 2 MB
+MAX_MARKUP_BYTES = 10 * 1024 * 1024  # HTML/Markdown: a protocol page is well under 2 MB
 MIN_PAGE_LETTERS = 10  # a PDF page with fewer letters in its text layer has none (a scan)
 
 
