@@ -65,6 +65,9 @@ _JOINERS = {
 }  # fmt: skip
 _OPENERS = "\"”'«(„"
 _WINDOW = 250  # predecessors looked at per candidate (bounds the work on hostile input)
+# No protocol has thousands of § headings; past this many §-like lines the rest of a (hostile or
+# mis-read) text is not searched for more.
+MAX_CANDIDATES = 5000
 
 
 @dataclass
@@ -194,6 +197,8 @@ def find_candidates(lines: list[str], *, ocr: bool = False) -> list[Candidate]:
             if cand is not None:
                 cand.line_no = no
                 out.append(cand)
+                if len(out) >= MAX_CANDIDATES:
+                    break
         if line.strip():
             prev = line
     return out
@@ -267,14 +272,16 @@ def _choose(live: list[Candidate], declared: tuple[int, int] | None) -> None:
         c.listed = lst
     weights = [_weight(c, c.listed, declared) for c in live]
     n = len(live)
-    window = _WINDOW if n <= 2000 else 30
+    window = _WINDOW if n <= 1000 else 25
+    keys = [c.key for c in live]
     best = [0.0] * n
     back = [-1] * n
     for j, c in enumerate(live):
         start = weights[j] - (0.5 if c.ocr else 0.0)
         best[j], back[j] = start, -1
+        key = keys[j]
         for i in range(max(0, j - window), j):
-            if live[i].key >= c.key:
+            if keys[i] >= key:
                 continue
             score = best[i] + weights[j] - _gap_cost(live[i], c)
             if score > best[j]:
