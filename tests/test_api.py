@@ -86,7 +86,7 @@ def test_valid_date_forms_and_leap_day(corpus: Corpus) -> None:
 def test_empty_result_says_which_filter(corpus: Corpus) -> None:
     hits = corpus.search("samverkan", filters=F(since="2030-01-01"))
     assert len(hits) == 0 and hits.note == "0 träffar efter 2030-01-01"
-    assert corpus.items(F(org="Ingenstans")).note == "0 ärenden org Ingenstans"
+    assert corpus.items(F(org="Ingenstans")).note == "0 ärenden kommun/region Ingenstans"
 
 
 def test_search_and_related(corpus: Corpus) -> None:

@@ -77,6 +77,7 @@ def test_decisions_org_does_not_mix_municipalities(run) -> None:
     jamtland = _lines(run("decisions", "--org", "jämtland", "--body", "SocSam", "--json"))
     assert jamtland and len(jamtland) < len(every)
     assert all(d["org"] == "Region Jämtland Härjedalen" for d in jamtland)
+    assert "Inga beslut hittades (kommun/region Alingsås)" in run("decisions", "--org", "Alingsås")
     header = run("decisions", "--csv").splitlines()[0].split(",")
     assert {"org", "dnr", "id", "source"} <= set(header)
 
@@ -197,3 +198,17 @@ def test_export_parquet_round_trip(run, tmp_path: Path) -> None:
     assert list(items["text"]) == [i["text"] for i in expected]
     # A missing org (the extract) comes back as missing (pandas reads a null string as NaN).
     assert [None if pd.isna(v) else v for v in items["org"]] == [i["org"] for i in expected]
+
+
+def test_items_take_every_filter_like_stats(run) -> None:
+    every = _lines(run("items", "--json"))
+    for option, value in (
+        ("--person", "Margareta Winberg"),
+        ("--party", "S"),
+        ("--topic", "samverkan"),
+        ("--outcome", "val"),
+    ):
+        rows = _lines(run("items", option, value, "--json"))
+        assert 0 < len(rows) < len(every), option
+        counted = _lines(run("stats", "--count", "items", "--by", "org", option, value, "--json"))
+        assert sum(r["count"] for r in counted) == len(rows), option

@@ -616,7 +616,8 @@ class Corpus:
             Count(dict(zip(dims, combo, strict=True)), n)
             for combo, n in sorted(counter.items(), key=lambda kv: _sort_key(kv[0]))
         ]
-        note = None if out or not f.active() else _empty_note(f, count)
+        what = "beslut" if count == "decisions" else "ärenden"
+        note = None if out or not f.active() else _empty_note(f, what)
         return _CountResults(out, dims, note)
 
 

@@ -63,7 +63,16 @@ class Filters:
 
     def describe(self) -> str:
         """The set filters in words, for "0 träffar efter 2030-01-01"-style messages."""
-        words = {"since": "efter", "until": "före"}
+        words = {
+            "body": "organ",
+            "org": "kommun/region",
+            "since": "efter",
+            "until": "före",
+            "party": "parti",
+            "kind": "typ",
+            "topic": "ämne",
+            "outcome": "beslutstyp",
+        }
         return ", ".join(f"{words.get(k, k)} {v}" for k, v in self.active().items())
 
 

@@ -119,7 +119,8 @@ def decisions(
         echo_csv(rows, DECISION_CSV)
         return
     if not rows:
-        click.echo("Inga beslut hittades.")
+        described = make_filters(_filters(kw)).describe()
+        click.echo(f"Inga beslut hittades ({described})." if described else "Inga beslut hittades.")
     for r in rows:
         parts = " (flera beslutssatser)" if r.get("multi_part") else ""
         click.secho(f"{_where(r)}  [{r['outcome']}]{parts}  {r['title'][:70]}", bold=True)

@@ -27,21 +27,11 @@ class AppContext:
         return index_dir(self.index_override)
 
     def settings(self, **kw: Any) -> Settings:
-        """Settings for this index; without an explicit embedder, the one the index was built with."""
-        if "embedder" not in kw:
-            from ..index.semantic import semantic_backend
+        """Settings for this index; without an explicit embedder, the one the index was built with
+        (the same rule as `minutesearch.open`)."""
+        from ..api import settings_for
 
-            backend = semantic_backend(self.index_dir)
-            if backend:
-                kw["embedder"] = backend
-        if "keyword_engine" not in kw:
-            from ..index.engine import ENGINES
-            from ..index.fulltext import keyword_engine
-
-            engine = keyword_engine(self.index_dir)
-            if engine in ENGINES:
-                kw["keyword_engine"] = engine
-        return Settings(index_dir=self.index_dir, **kw)
+        return settings_for(self.index_dir, **kw)
 
     def store(self) -> Any:
         """Open the existing store read-write (raises a clear StoreError when there is none)."""

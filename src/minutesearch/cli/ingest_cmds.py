@@ -145,6 +145,10 @@ def meetings(
 @click.option("--until", help="Up to this date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(["protocol", "extract", "attachment"]))
 @click.option("--meeting", "meeting", help="Only the items of this meeting id.")
+@click.option("--person", help="Only items naming or attended by this person.")
+@click.option("--party", help="Only items with this party (S, M, SD, …).")
+@click.option("--topic", help="Only items in this topic (label or id).")
+@click.option("--outcome", help="Only items whose decision has this outcome (bifall, avslag, …).")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines (see README for the fields).")
 @pass_app
 def items(
@@ -156,12 +160,26 @@ def items(
     kind: str | None,
     meeting: str | None,
     as_json: bool,
+    person: str | None = None,
+    party: str | None = None,
+    topic: str | None = None,
+    outcome: str | None = None,
 ) -> None:
     """List §-items."""
     with app.store() as store:
         from ..filters import Filters, allowed_items
 
-        filters = Filters(body=body, org=org, since=since, until=until, kind=kind)
+        filters = Filters(
+            body=body,
+            org=org,
+            since=since,
+            until=until,
+            kind=kind,
+            person=person,
+            party=party,
+            topic=topic,
+            outcome=outcome,
+        )
         allowed = allowed_items(store, filters)  # the one filter model: dates are checked
         rows = [r for r in store.item_rows(doc_id=meeting) if allowed is None or r["id"] in allowed]
         if as_json:
