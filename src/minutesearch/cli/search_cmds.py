@@ -65,7 +65,7 @@ def search(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """Search §-items. Words must all match (else any); "phrase", -exclude, prefix*."""
+    """Search §-items: words, questions or a pasted paragraph; "phrase", -exclude, prefix*."""
     from ..search import SearchFilters
     from ..search import search as run_search
 
@@ -82,7 +82,8 @@ def search(
     with app.store() as store:
         result = run_search(store, app.settings(), query, mode=mode, limit=limit, filters=filters)
     if as_json:
-        echo_json_lines(h.to_json() for h in result.hits)
+        extra = {"suggestion": result.suggestion} if result.suggestion else {}
+        echo_json_lines({**h.to_json(), **extra} for h in result.hits)
         return
     if as_csv:
         from dataclasses import fields
@@ -98,7 +99,15 @@ def search(
         click.echo("Inget ärende innehöll alla orden; visar ärenden med något av dem.", err=True)
     if not result.hits:
         click.echo(f"Inga träffar för {query!r}.")
+        if result.suggestion:
+            click.echo(f"Menade du: {result.suggestion}?")
+        else:
+            click.echo(
+                "Pröva andra eller färre ord, ett ord ur ärendets rubrik eller ta bort filter."
+            )
         return
+    if result.suggestion:
+        click.echo(f"Menade du: {result.suggestion}?", err=True)
     _print_hits(result.hits)
     click.echo(
         f"\n{len(result.hits)} av {result.total} träffar ({result.mode}, {result.elapsed_ms:.0f} ms)",

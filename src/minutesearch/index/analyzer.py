@@ -20,7 +20,7 @@ from typing import Any
 from ..analysis.dnr import DNR_ANY, dnr_key
 from ..errors import QueryError
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 # Letters (any script, so å/ä/ö/é survive) and digits; "2023/123" splits into 2023 and 123.
 TOKEN_PATTERN = r"[^\W_]+"
@@ -90,12 +90,45 @@ def _term(token: str) -> tuple[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=100_000)
-def part_stems(word: str) -> tuple[str, ...]:
-    """The stems of a compound's parts ("parkeringsböter" -> parkering, böt); () for a word
-    that is not a compound. Parts are not split again: "parkering" is not park + ring."""
+def _compound(word: str) -> tuple[tuple[str, ...], str, str] | None:
+    """A compound's modifier stems, its head's stem, and the head as the whole word's stem
+    ends ("familjehemmen": (familj,), hemm, hem); None for a word that is not a compound.
+
+    The whole word's stem is the same for every inflection, so its tail is the head form that
+    "familjehem", "familjehemmen" and "familjehemmet" share; the head's own stem is the form
+    the head has as a word of its own ("böter" -> böt)."""
     from .decompound import split
 
-    return tuple(dict.fromkeys(stem_word(part) for part in split(word)))
+    parts = split(word)
+    if not parts:
+        return None
+    head = parts[-1]
+    lead = word[: len(word) - len(head)]
+    whole = stem_word(word)
+    tail = whole[len(lead) :] if whole.startswith(lead) and len(whole) - len(lead) >= 2 else ""
+    own = stem_word(head)
+    return tuple(stem_word(p) for p in parts[:-1]), own, tail or own
+
+
+def part_stems(word: str) -> tuple[str, ...]:
+    """The stems a compound adds to the index: its modifiers', its head's (as a word and as
+    the compound's stem ends); () for a word that is not a compound. Parts are not split
+    again: "parkering" is not park + ring."""
+    found = _compound(word)
+    if found is None:
+        return ()
+    mods, own, tail = found
+    return tuple(dict.fromkeys((*mods, own, tail)))
+
+
+def query_parts(word: str) -> list[str]:
+    """The stems that stand in for a compound in a query, all required: its modifiers' and
+    its head's as the compound's stem ends (the same for every inflection of the word)."""
+    found = _compound(fold(word))
+    if found is None:
+        return []
+    mods, _, tail = found
+    return list(dict.fromkeys((*mods, tail)))
 
 
 def analyze(text: str) -> list[str]:
@@ -309,7 +342,8 @@ def _clause(token: str, *, is_phrase: bool) -> Clause | None:
     stems = analyze(token)
     if not stems:
         return None
-    parts = list(compound_parts(token)) if len(stems) == 1 else []
+    words = _WORD.findall(token)
+    parts = query_parts(words[0]) if len(stems) == 1 and len(words) == 1 else []
     return Clause(stems=stems, raw=token.strip(), parts=[p for p in parts if p != stems[0]])
 
 

@@ -23,7 +23,9 @@ from importlib import resources
 
 MIN_WORD = 7  # shorter words are not split
 MIN_PART = 3
-MAX_PARTS = 4
+MAX_PARTS = 3
+SHORT_PART = 3  # a part this short must be a common word (rank below COMMON_RANK)
+COMMON_RANK = 15_000
 _LINKED_VOWEL = "aeou"  # skola -> skole-/skol-, gata -> gatu-, kyrka -> kyrko-
 # Derivational endings that the word list also holds as words (often as English: "are"):
 # never a part, so "ersättare" is not ersätta + are nor "betalning" betala + ning.
@@ -87,8 +89,11 @@ def _modifier(part: str, ranks: dict[str, int]) -> tuple[str, int] | None:
     options.append(part)  # skol-, sjuk-
     for word in options:
         rank = ranks.get(word)
-        if rank is not None and len(word) >= MIN_PART and word not in _stops() | SUFFIXES:
-            return word, rank
+        if rank is None or len(word) < MIN_PART or word in _stops() | SUFFIXES:
+            continue
+        if len(part) <= SHORT_PART and rank >= COMMON_RANK:
+            continue
+        return word, rank
     return None
 
 
@@ -96,7 +101,9 @@ def _head(part: str, ranks: dict[str, int]) -> tuple[str, int] | None:
     if len(part) < MIN_PART or part in _stops() or part in SUFFIXES:
         return None
     rank = ranks.get(part)
-    return None if rank is None else (part, rank)
+    if rank is None or (len(part) <= SHORT_PART and rank >= COMMON_RANK):
+        return None
+    return part, rank
 
 
 @lru_cache(maxsize=100_000)

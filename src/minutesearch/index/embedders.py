@@ -165,8 +165,8 @@ class FakeEmbedder:
     """Deterministic hashed bag of words (for fast tests): shared words give similar vectors."""
 
     name = "fake"
-    dim = 64
-    model = "hashing-64"
+    dim = 256  # wide enough that unrelated words seldom share a slot (the semantic cut)
+    model = "hashing-256"
 
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)

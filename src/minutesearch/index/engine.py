@@ -55,6 +55,10 @@ class KeywordIndex(Protocol):
         """Items whose text has any of these terms, best first (for `related`)."""
         ...
 
+    def fuzzy(self, stem: str, distance: int, limit: int) -> list[str]:
+        """Items whose text or title has a term within `distance` edits of stem ("Menade du")."""
+        ...
+
     def close(self) -> None:
         """Release what the index holds open."""
         ...

@@ -249,5 +249,18 @@ class TantivyIndex:
         )
         return self._ids(self.searcher.search(query, limit, count=False).hits)
 
+    def fuzzy(self, stem: str, distance: int, limit: int) -> list[str]:
+        """Items whose text or title has a term within `distance` edits of stem."""
+        import tantivy
+
+        Q = tantivy.Query
+        query = self._boolean(
+            [
+                (tantivy.Occur.Should, Q.fuzzy_term_query(self.schema, name, stem, distance))
+                for name in ("title", "text")
+            ]
+        )
+        return [i for i, _ in self._ids(self.searcher.search(query, limit, count=False).hits)]
+
     def close(self) -> None:
         """Nothing to release: tantivy frees its files when the objects go."""

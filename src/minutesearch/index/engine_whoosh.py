@@ -167,6 +167,13 @@ class WhooshIndex:
 
         return self._run(wq.Or([wq.Term("text", t) for t in terms]), limit, None)
 
+    def fuzzy(self, stem: str, distance: int, limit: int) -> list[str]:
+        """Items whose text or title has a term within `distance` edits of stem."""
+        from whoosh import query as wq
+
+        near = [wq.FuzzyTerm(n, stem, maxdist=distance, prefixlength=0) for n in ("title", "text")]
+        return [i for i, _ in self._run(wq.Or(near), limit, None)]
+
     def close(self) -> None:
         """Release the searcher."""
         self.searcher.close()

@@ -29,7 +29,7 @@ from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
 from ..stages import StageContext
 from ..store import Store
-from .analyzer import ANALYZER_VERSION, ParsedQuery, analyze, index_text
+from .analyzer import ANALYZER_VERSION, Clause, ParsedQuery, analyze, index_text
 from .engine import (
     ENGINES,
     REBUILD_HINT,
@@ -301,9 +301,11 @@ def keyword_candidates(
     among = {item_id for item_id, _ in hits}
     weights = clause_weights(ix, q)
     cover = dict.fromkeys(among, 0.0)
+    count = dict.fromkeys(among, 0)
     for clause, weight in zip(q.must, weights, strict=True):
         for item_id in ix.matching([clause], among):
             cover[item_id] += weight
+            count[item_id] += 1
     total = sum(weights) or 1.0
     share = {item_id: cover[item_id] / total for item_id in among}
     extra = len(q.dnrs) + len(q.sections)
@@ -313,15 +315,29 @@ def keyword_candidates(
         if share[item_id] >= MIN_COVERAGE - 1e-9 or extra
     ]
     kept.sort(key=lambda kv: -kv[1])
-    return kept, max(share.values()) < 1.0 - 1e-9
+    return kept, max(count.values()) < len(q.must)
 
 
 def clause_weights(ix: KeywordIndex, q: ParsedQuery) -> list[float]:
-    """The idf of each required clause (a phrase: of its rarest word; a prefix: 1)."""
-    stems = sorted({s for c in q.must for s in c.stems})
+    """The idf of each required clause (a phrase: of its rarest word; a compound the index
+    lacks: of its rarest part; a prefix: 1). A word no item has weighs nothing: it cannot
+    tell items apart ("familjehem zzyzxq" ranks as "familjehem")."""
+    stems = sorted({s for c in q.must for s in (*c.stems, *c.parts)})
     n, freqs = ix.doc_freqs(stems)
-    idf = {s: math.log((n + 1) / (freqs.get(s, 0) + 0.5)) for s in stems}
-    return [max([idf[s] for s in c.stems], default=1.0) if c.stems else 1.0 for c in q.must]
+
+    def idf(stem: str) -> float:
+        df = freqs.get(stem, 0)
+        return math.log((n + 1) / (df + 0.5)) if df else 0.0
+
+    out = []
+    for c in q.must:
+        if c.prefix:
+            out.append(1.0)
+        elif len(c.stems) == 1 and not freqs.get(c.stems[0]) and c.parts:
+            out.append(0.0 if any(not freqs.get(p) for p in c.parts) else max(map(idf, c.parts)))
+        else:
+            out.append(0.0 if any(not freqs.get(s) for s in c.stems) else max(map(idf, c.stems)))
+    return out
 
 
 def distinctive(ix: KeywordIndex, q: ParsedQuery) -> ParsedQuery:
@@ -342,6 +358,21 @@ def distinctive(ix: KeywordIndex, q: ParsedQuery) -> ParsedQuery:
     )
     keep = sorted(scored[:LONG_QUERY_TERMS])
     return replace(q, must=[q.must[n] for n in keep])
+
+
+def unknown_words(idx_dir: Path, q: ParsedQuery) -> list[Clause]:
+    """The one-word clauses the index has never seen as a whole word (a misspelt word may
+    still match through its compound parts: "familjhem" -> familj + hem)."""
+    single = [c for c in q.must + q.optional if len(c.stems) == 1 and not c.prefix]
+    if not single:
+        return []
+    _, freqs = open_fulltext(idx_dir).doc_freqs(sorted({c.stems[0] for c in single}))
+    return [c for c in single if not freqs.get(c.stems[0])]
+
+
+def fuzzy_items(idx_dir: Path, stem: str, distance: int, limit: int = 20) -> list[str]:
+    """Items with a term within `distance` edits of stem, for "Menade du …?"."""
+    return open_fulltext(idx_dir).fuzzy(stem, distance, limit)
 
 
 def excluded_ids(idx_dir: Path, q: ParsedQuery, among: set[str] | None = None) -> set[str]:

@@ -54,6 +54,7 @@ class Found:
     mode: str
     fallback_or: bool = False
     notes: list[str] = field(default_factory=list)
+    suggestion: str | None = None  # "Menade du …?"
 
 
 def search(settings: Settings, query: str, mode: str, filters: Filters, limit: int = 20) -> Found:
@@ -69,7 +70,12 @@ def search(settings: Settings, query: str, mode: str, filters: Filters, limit: i
             filters=_search_filters(filters),
         )
     return Found(
-        [h.to_json() for h in res.hits], res.total, res.elapsed_ms, res.mode, res.fallback_or
+        [h.to_json() for h in res.hits],
+        res.total,
+        res.elapsed_ms,
+        res.mode,
+        res.fallback_or,
+        suggestion=res.suggestion,
     )
 
 

@@ -160,6 +160,10 @@ class SearchScreen(Screen[None]):
     def _summary(self, found: data.Found, *, typing: bool | None = None) -> str:
         label = dict((v, k) for k, v in MODES).get(found.mode, found.mode)
         text = f"{found.total} träffar" if found.total != 1 else "1 träff"
+        if not found.total:
+            text = "Inga träffar"
+        if found.suggestion:
+            text = f"Menade du: {found.suggestion}? · {text}"
         if found.total > len(found.hits):
             text += f" (visar {len(found.hits)})"
         if self.ms_app.show_timing:
