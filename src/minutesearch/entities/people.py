@@ -383,15 +383,24 @@ def person_item_ids(store: Store, text: str) -> set[str]:
         q = fold(text)
         if not q:
             return set()
+        conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
         ids |= {
-            r["item_id"]
-            for r in conn.execute("SELECT item_id, text FROM mentions")
-            if q in fold(r["text"])
+            r[0]
+            for r in conn.execute(
+                "SELECT item_id FROM mentions WHERE instr(ms_fold(text), ?) > 0"
+                " UNION SELECT id FROM items WHERE instr(ms_fold(text), ?) > 0",
+                (q, q),
+            )
         }
-        ids |= {r["id"] for r in conn.execute("SELECT id, text FROM items") if q in fold(r["text"])}
-    # Attendance: a person attends the §§ listed beside the name, or all of the meeting.
+    # Attendance: a person attends the §§ listed beside the name, or all of the meeting. Only
+    # rows sharing a word with a wanted name are folded in Python (a scan in SQL picks them).
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
-    for a in conn.execute("SELECT doc_id, name, sections FROM attendees WHERE present = 1"):
+    probes = sorted({max(n.split(), key=len) for n in wanted if n.split()})
+    conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
+    where = " OR ".join("instr(ms_fold(name), ?) > 0" for _ in probes) or "0"
+    for a in conn.execute(
+        f"SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND ({where})", probes
+    ):
         name = fold(clean_name(a["name"]) or a["name"])
         if name in wanted or (not pids and any(w in name for w in wanted)):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
