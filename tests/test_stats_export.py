@@ -212,3 +212,17 @@ def test_items_take_every_filter_like_stats(run) -> None:
         assert 0 < len(rows) < len(every), option
         counted = _lines(run("stats", "--count", "items", "--by", "org", option, value, "--json"))
         assert sum(r["count"] for r in counted) == len(rows), option
+
+
+def test_trace_csv_keeps_full_text_org_dnr_in_corpus(run) -> None:
+    steps = _lines(run("trace", "psykiatri", "--json"))
+    rows = list(csv.DictReader(run("trace", "psykiatri", "--csv").splitlines()))
+    assert len(rows) == len(steps) and rows
+    assert {"org", "dnr", "in_corpus"} <= set(rows[0])
+    cut = [s for s in steps if (s["said"] or "").endswith(" …")]
+    assert cut  # the JSON excerpt of a long § …
+    for step, row in zip(steps, rows, strict=True):
+        if step in cut:  # … is the full text in the CSV
+            assert len(row["said"]) > len(step["said"])
+            assert row["said"].startswith(step["said"][:-2])
+        assert row["org"] == (step["org"] or "")

@@ -123,3 +123,37 @@ def add_provenance(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, A
         r.setdefault("org", m["organisation"] if m else None)
         r.setdefault("dnr", m["dnr"] if m else None)
     return rows
+
+
+def full_text_steps(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Trace steps with `said` and `decision` in full (the JSON holds 300-character excerpts):
+    for `trace --csv`, where a spreadsheet should lose nothing. Returns new dicts."""
+    from .analysis.text import one_line
+
+    ids = sorted({r["id"] for r in rows if r.get("id") and r.get("in_corpus")})
+    full: dict[str, sqlite3.Row] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        full.update(
+            (r["id"], r)
+            for r in store.conn.execute(
+                "SELECT i.id, i.summary, i.text, x.decision FROM items i"
+                f" LEFT JOIN decisions x ON x.item_id = i.id WHERE i.id IN ({marks})",
+                chunk,
+            )
+        )
+    out = []
+    for r in rows:
+        f = full.get(r.get("id") or "")
+        if f is None:
+            out.append(dict(r))
+            continue
+        said = f["summary"] or f["text"]
+        out.append(
+            {
+                **r,
+                "said": one_line(said) if said else None,
+                "decision": one_line(f["decision"]) if f["decision"] else None,
+            }
+        )
+    return out

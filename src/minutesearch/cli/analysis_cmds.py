@@ -205,22 +205,25 @@ def threads(app: AppContext, as_json: bool, org: str | None = None) -> None:
     help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus, org, dnr.",
 )
 @click.option(
-    "--csv", "as_csv", is_flag=True, help="CSV with provenance (body, date, section, source)."
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="CSV with provenance (body, date, section, source, org, dnr) and said/decision in full.",
 )
 @pass_app
 def trace(app: AppContext, query_or_item_id: str, as_json: bool, as_csv: bool) -> None:
     """One issue as a dated timeline across bodies (QUERY, item id or thread id)."""
     from ..analysis.threads import trace as run_trace
-    from ..query import add_provenance
+    from ..query import add_provenance, full_text_steps
 
     with app.store() as store:
         rows = run_trace(store, app.settings(), query_or_item_id)
         add_provenance(store, rows)
+        if as_csv:  # a spreadsheet gets the full texts, not the 300-character excerpts
+            echo_csv(full_text_steps(store, rows), TRACE_CSV)
+            return
     if as_json:
         echo_json_lines(rows)
-        return
-    if as_csv:
-        echo_csv(rows, TRACE_CSV)
         return
     for r in rows:
         if not r["in_corpus"]:
