@@ -54,7 +54,7 @@ def ingest(
     workers: int,
     quiet: bool,
 ) -> None:
-    """Read protocols (PDF, DOCX, text) into the store and indexes. Default: corpus/."""
+    """Read protocols (PDF, DOCX, HTML, Markdown, text) into the store. Default: corpus/."""
     from ..ingest import ingest as run_ingest
 
     targets = list(paths) or [CORPUS_DIR]
