@@ -82,8 +82,10 @@ def test_period_after_number_and_sub_sections() -> None:
     assert reasons["§ 3A-3B Byråchef Anna Lidén"] == "attendance"
     assert reasons["§ 4 i verkets instruktion ange"] == "reference"
     assert not doc.warnings
-    ahl = next(a for a in doc.present if "Berit Ahl" in a.name)
-    assert ahl is not None
+    # "(§ 1-3A)" on the attendance list: §§ attended, the sub-§ letter is not an organisation.
+    ahl = next(a for a in doc.present if a.name.endswith("Berit Ahl"))
+    assert (ahl.sections, ahl.org) == ([1, 2, 3], None)
+    assert doc.chair == "Generaldirektör Ingrid Malm"  # "…, ordförande" on the list
 
 
 def test_number_before_sign_with_contents_at_the_end() -> None:

@@ -33,7 +33,10 @@ _END = re.compile(
     r"|protokollet\s+(?:justeras|omfattar|är)|anslag|plats\s+och\s+tid|organ\b|sammanträdesdatum|§)",
     re.I,
 )
-_SECTIONS = re.compile(r"§§?\s*(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?")
+# "§§ 7-15", "§ 94", and sub-§§ "(§ 1-3A)": the letter belongs to the §, never to the name.
+_SECTIONS = re.compile(
+    r"§§?\s*(\d{1,4})[A-Za-z]?(?:\s*[-–]\s*§?\s*(\d{1,4})[A-Za-z]?)?(?![A-Za-zÅÄÖåäö])"
+)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _NAME_WORD = r"(?:[A-ZÅÄÖÉÜ][\w'’\-é]*|van|von|de|af|der|la)"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{1,5}}$")
@@ -155,7 +158,11 @@ def _from_text(text: str, group: str) -> Attendee | None:
     name = _clean_name(_PAREN.sub(" ", text))
     if "," in name:
         name, _, tail = name.partition(",")
-        org = org or _clean_name(tail) or None
+        tail = _clean_name(tail)
+        if tail and role is None and _ROLE.match(tail):
+            role = tail  # "Ingrid Malm, ordförande"
+        else:
+            org = org or tail or None
         name = name.strip()
     if len(name) > 60 or not _NAME.match(name):
         return None
