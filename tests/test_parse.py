@@ -269,3 +269,39 @@ def test_eval_report_on_seeds(seeds_dir: Path) -> None:
     p, r, f, bp, br, bf = (float(x) for x in dev_all.split()[-6:])
     assert all(0.0 <= x <= 1.0 for x in (p, r, f, bp, br, bf))
     assert "synthetic_period_subsections" in run.stdout and "heldout" in run.stdout
+
+
+def test_kind_follows_structure_not_genre() -> None:
+    """A § sequence with meeting words is a protocol whoever wrote it; a letter quoting one §
+    heading stays an attachment."""
+    minutes = "\n".join(
+        [
+            "Protokoll fört vid styrelsemöte i Idrottsföreningen Kvarnen",
+            "Datum: 2022-09-14, kl. 18.30",
+        ]
+        + [
+            line
+            for n, title in enumerate(("Mötets öppnande", "Ekonomi", "Avslutning"), 1)
+            for line in (f"§{n} {title}", "Styrelsen diskuterade frågan.", "")
+        ]
+    )
+    doc = parse_document(minutes, "styrelsemote.txt")
+    assert (doc.kind, [i.section for i in doc.items], doc.date) == (
+        "protocol",
+        [1, 2, 3],
+        "2022-09-14",
+    )
+    letter = "\n".join(
+        [
+            "Tjänsteskrivelse",
+            "Datum 2022-05-02",
+            "Förslag till ny taxa",
+            "Bakgrund",
+            "Nämnden beslutade i mars om en översyn:",
+            "§ 14 Översyn av taxor",
+            "Förvaltningen föreslår en höjning med tre procent.",
+        ]
+    )
+    quoted = parse_document(letter, "skrivelse.txt")
+    assert (quoted.kind, len(quoted.items)) == ("attachment", 1)  # one § quoted, no meeting
+    assert quoted.title == "Förslag till ny taxa"

@@ -159,6 +159,8 @@ def test_ocr_reading_needs_the_sequence() -> None:
         ("§12a Budget", "", "12A", None),
         ("12 § Budget", "", "12", None),
         ("§ 12", "Ärendet", "12", None),
+        ("§ 12.", "Beslutet gäller från i dag.", "12", None),
+        ("§ 924.", "beslutade den 13 december 2023,", "924", "reference"),
         ("§ 12", "beslutade den 3 maj,", "12", "reference"),
         ("§ 12 i protokollet", "", "12", "reference"),
         ("5 § kommunallagen gäller", "", "5", "reference"),

@@ -183,8 +183,6 @@ def _shape_reason(cand: Candidate, raw_rest: str, prev: str) -> str | None:
         words = p.split()
         if p.endswith((",", "§", "-", "–")) or (words and words[-1].lower() in _JOINERS):
             return "reference"  # "... den 13 december 2023,\n§ 925" is a wrapped reference
-    if raw_rest.strip() == "." and cand.style != "after":
-        return "reference"  # "§ 924." ends a sentence
     return None
 
 
