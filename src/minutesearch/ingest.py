@@ -212,15 +212,13 @@ def _ingest(
 
 def _ocr_notice(files: list[FileOutcome]) -> list[str]:
     """Once per run, when scanned pages went unread for want of OCR: how to install it."""
-    reason = ocr.missing()
-    if reason is None:
-        return []
     unread = [
         f
         for f in files
         if ocr.NEEDS_OCR in (f.reason or "") or any(ocr.NEEDS_OCR in w for w in f.warnings)
     ]
-    if not unread:
+    reason = ocr.missing() if unread else None
+    if reason is None:
         return []
     n = len(unread)
     what = f"{n} {'fil' if n == 1 else 'filer'} har skannade sidor utan textlager som inte lästes"
