@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minutesearch.parse import parse_document, parse_traced
 from minutesearch.parse.segment import REASONS, Segmentation, candidate, segment
@@ -255,3 +257,26 @@ def test_sub_section_letter_set_apart() -> None:
     seg = segment(lines)
     assert [c.label for c in seg.taken] == ["4", "5A", "5B", "6"]
     assert seg.rejected[0].reason == "reference"
+
+
+_LINES = st.sampled_from(
+    [
+        "§ 1 Mötets öppnande", "§1", "§ 2.", "2 § Val av justerare", "§ 3A Budget", "§ 3 b Drift",
+        "§ 4 forts.", "§ 5 0509/23", "§ 1-3A", "§ 9 i protokollet", "8 6 Ekonomi", "S 7 Övrigt",
+        "Beslut", "Ärendet", "Nämnden beslutar enligt förslaget.", "", "Sida 2 av 4",
+        "§ 8 Rubrik ........ 3", "Innehållsförteckning", "enligt", "den 3 maj,", "Yrkande",
+    ]
+)  # fmt: skip
+
+
+@settings(deadline=2000, max_examples=80, database=None)
+@given(st.lists(_LINES, max_size=120), st.booleans())
+def test_every_candidate_is_taken_or_explained(lines: list[str], ocr: bool) -> None:
+    """Taken headings rise strictly; every other §-like line has a known reason."""
+    seg = segment(lines, ocr=ocr)
+    keys = [c.key for c in seg.taken]
+    assert keys == sorted(set(keys))
+    assert all(c.reason in REASONS for c in seg.rejected)
+    assert all(c.reason is None for c in seg.taken)
+    doc = parse_document("\n".join(lines), "x.txt", ocr=ocr)
+    assert [i.section_label for i in doc.items] == [c.label for c in seg.taken]
