@@ -228,6 +228,23 @@ def test_stats_add_up_to_the_lists(corpus: Corpus) -> None:
         for d in decisions
     )
     assert sum(c.count for c in party) == expected
+    # Yrkanden: one row per motion of the listed decisions; party is the yrkande's own.
+    motions = [m for d in decisions for m in d.motions]
+    assert motions
+    by_won = corpus.stats(["won", "kind"], count="motions")
+    assert sum(c.count for c in by_won) == len(motions)
+    assert {c.values["won"] for c in by_won} <= {True, False, None}
+    won = {(c.values["won"], c.values["kind"]): c.count for c in by_won}
+    assert won == {
+        k: sum(1 for m in motions if (m.won, m.kind) == k)
+        for k in {(m.won, m.kind) for m in motions}
+    }
+    parties = corpus.stats("party", count="motions")
+    assert sum(c.count for c in parties) == sum(
+        max(1, len({p.strip() for p in (m.party or "").split(",") if p.strip()})) for m in motions
+    )
+    with pytest.raises(QueryError, match="yrkanden"):
+        corpus.stats("won")
     with pytest.raises(QueryError, match="dimension"):
         corpus.stats("weather")
     with pytest.raises(QueryError):

@@ -56,6 +56,9 @@ def test_stats_add_up_to_the_list_commands(run, filters: list[str]) -> None:
     assert outcomes == {
         o: sum(1 for d in decisions if d["outcome"] == o) for o in {d["outcome"] for d in decisions}
     }
+    motions = [m for d in decisions for m in d["motions"]]
+    per_motion = _lines(run("stats", "--count", "motions", "--by", "won,org", *filters, "--json"))
+    assert sum(r["count"] for r in per_motion) == len(motions)
     items = _lines(run("items", *filters, "--json"))
     counted = _lines(run("stats", "--count", "items", "--by", "year", *filters, "--json"))
     assert sum(r["count"] for r in counted) == len(items)

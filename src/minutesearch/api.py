@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-STATS_DIMENSIONS = ("body", "org", "year", "month", "outcome", "party", "topic")
+STATS_DIMENSIONS = ("body", "org", "year", "month", "outcome", "party", "topic", "won", "kind")
 """What `stats` can count along; party and topic are many-valued (a row counts once per value)."""
-STATS_COUNTS = ("decisions", "items")
+STATS_COUNTS = ("decisions", "items", "motions")
+MOTION_DIMENSIONS = ("won", "kind")
+"""Dimensions of a yrkande itself: only with count="motions" (where party is the yrkande's)."""
 
 
 class DependencyMissing(MinutesearchError):
@@ -322,7 +324,7 @@ class Topic:
 class Count:
     """Antal: how many decisions or items have these dimension values (`stats`)."""
 
-    values: dict[str, str | None]
+    values: dict[str, Any]  # str or None; won: True, False or None
     count: int
 
     def to_record(self) -> dict[str, Any]:
@@ -587,38 +589,65 @@ class Corpus:
         count: str = "decisions",
         query: str | None = None,
     ) -> Results[Count]:
-        """Statistik (counts): decisions (or items) counted along one or more dimensions.
+        """Statistik (counts): decisions, items or yrkanden counted along one or more dimensions.
 
-        `by`: body, org, year, month, outcome, party, topic (a list, or "year,outcome"). Single-
-        valued dimensions add up to the list (`decisions()` or `items()` with the same filters);
-        party and topic count a row once per value (no value: None)."""
+        `by`: body, org, year, month, outcome, party, topic (a list, or "year,outcome"); with
+        count="motions" also won and kind, and party is the yrkande's own. Single-valued
+        dimensions add up to the list (`decisions()`, `items()`, or the decisions' motions, with
+        the same filters); party and topic count a row once per value (no value: None)."""
         dims = _dimensions(by)
         if count not in STATS_COUNTS:
-            raise QueryError(f"Okänd räkning {count!r}: välj {' eller '.join(STATS_COUNTS)}.")
+            raise QueryError(f"Okänd räkning {count!r}: välj {', '.join(STATS_COUNTS)}.")
+        if count != "motions" and set(dims) & set(MOTION_DIMENSIONS):
+            raise QueryError("won och kind finns bara för yrkanden: räkna med count=motions.")
         f = as_filters(filters)
         validate(f)
-        if count == "decisions":
-            ids = [d.id for d in self.decisions(query, f)]
-        else:
+        motions: list[Motion | None]
+        if count == "items":
             if query:
-                raise QueryError("En sökfråga går bara att räkna för beslut (count=decisions).")
+                raise QueryError("En sökfråga går bara att räkna för beslut och yrkanden.")
             from .query import item_ids
 
             with self.store() as store:
                 ids = item_ids(store, f)
+            motions = [None] * len(ids)
+        else:
+            decisions = self.decisions(query, f)
+            if count == "decisions":
+                ids, motions = [d.id for d in decisions], [None] * len(decisions)
+            else:
+                pairs = [(d.id, m) for d in decisions for m in d.motions]
+                ids, motions = [i for i, _ in pairs], [m for _, m in pairs]
+        item_dims = [d for d in dims if d not in MOTION_DIMENSIONS]
         with self.store() as store:
-            getters = _dimension_getters(store, dims, ids)
-        counter: Counter[tuple[str | None, ...]] = Counter()
-        for item_id in ids:
-            for combo in itertools.product(*(get(item_id) for get in getters)):
+            by_item = dict(zip(item_dims, _dimension_getters(store, item_dims, ids), strict=True))
+        counter: Counter[tuple[Any, ...]] = Counter()
+        for item_id, motion in zip(ids, motions, strict=True):
+            values = []
+            for d in dims:
+                if motion is not None and d in ("party", *MOTION_DIMENSIONS):
+                    values.append(_motion_values(motion, d))
+                else:
+                    values.append(by_item[d](item_id))
+            for combo in itertools.product(*values):
                 counter[combo] += 1
         out = [
             Count(dict(zip(dims, combo, strict=True)), n)
             for combo, n in sorted(counter.items(), key=lambda kv: _sort_key(kv[0]))
         ]
-        what = "beslut" if count == "decisions" else "ärenden"
+        what = {"decisions": "beslut", "items": "ärenden", "motions": "yrkanden"}[count]
         note = None if out or not f.active() else _empty_note(f, what)
         return _CountResults(out, dims, note)
+
+
+def _motion_values(motion: Motion, dim: str) -> list[Any]:
+    """A yrkande's own party (each of a joint yrkande's parties), won or kind."""
+    if dim == "won":
+        return [motion.won]
+    if dim == "kind":
+        return [motion.kind]
+    parties = [p.strip() for p in (motion.party or "").split(",") if p.strip()]
+    return list(dict.fromkeys(parties)) or [None]
 
 
 class _CountResults(Results[Count]):
@@ -642,8 +671,8 @@ def _dimensions(by: str | Iterable[str]) -> list[str]:
     return dims
 
 
-def _sort_key(combo: tuple[str | None, ...]) -> tuple[tuple[int, str], ...]:
-    return tuple((v is None, v or "") for v in combo)
+def _sort_key(combo: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((v is None, "" if v is None else str(v)) for v in combo)
 
 
 def _dimension_getters(

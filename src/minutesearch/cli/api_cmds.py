@@ -52,15 +52,16 @@ def _corpus(app: AppContext) -> Any:
     "by",
     default="year",
     show_default=True,
-    help="Dimensions, comma-separated: body, org, year, month, outcome, party, topic.",
+    help="Dimensions, comma-separated: body, org, year, month, outcome, party, topic;"
+    " with --count motions also won and kind.",
 )
 @click.option(
     "--count",
     "count",
-    type=click.Choice(["decisions", "items"]),
+    type=click.Choice(["decisions", "items", "motions"]),
     default="decisions",
     show_default=True,
-    help="What to count.",
+    help="What to count: decisions, items or motions (yrkanden).",
 )
 @click.option("--query", help="Only decisions on this query (as `decisions QUERY`).")
 @filter_options
@@ -76,10 +77,11 @@ def stats(
     as_csv: bool,
     **kw: Any,
 ) -> None:
-    """Count decisions (or items) along dimensions, e.g. --by year,outcome --body KF.
+    """Count decisions, items or yrkanden along dimensions, e.g. --by year,outcome --body KF.
 
-    The counts add up to what `decisions` (or `items`) lists with the same filters; party and
-    topic count a row once per value (rows without one: empty)."""
+    The counts add up to what `decisions` (or `items`, or the decisions' motions) lists with the
+    same filters; party and topic count a row once per value (rows without one: empty).
+    Yrkanden per party that won or lost: --count motions --by party,won."""
     filters = filters_from(kw)
     result = _corpus(app).stats(by, filters, count=count, query=query)
     if as_json:
@@ -92,14 +94,22 @@ def stats(
         click.echo(result.note or "Inget att räkna.")
         return
     dims = result.columns()[:-1]
-    widths = [max(len(d), *(len(str(r.values[d] or "–")) for r in result)) for d in dims]
+    widths = [max(len(d), *(len(_shown(r.values[d])) for r in result)) for d in dims]
     click.secho(
         "  ".join(d.ljust(w) for d, w in zip(dims, widths, strict=True)) + "  antal", bold=True
     )
     for r in result:
-        cells = [str(r.values[d] or "–").ljust(w) for d, w in zip(dims, widths, strict=True)]
+        cells = [_shown(r.values[d]).ljust(w) for d, w in zip(dims, widths, strict=True)]
         click.echo("  ".join(cells) + f"  {r.count:>5}")
     click.echo(f"\nSumma: {sum(r.count for r in result)}", err=True)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "vann" if value else "föll"
+    return str(value)
 
 
 @click.command()
