@@ -134,6 +134,8 @@ def test_cli_threads_and_trace(seed_settings: Settings) -> None:
     out = runner.invoke(main, [*base, "trace", rows[0]["items"][0]["id"], "--json"])
     entries = [json.loads(line) for line in out.output.splitlines()]
     assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+    assert all(isinstance(e["related"], list) for e in entries)
+    assert all(e["link_kind"] != "semantic" for e in entries)
 
 
 def test_semantic_likeness_is_related_never_a_step(seed_settings: Settings) -> None:

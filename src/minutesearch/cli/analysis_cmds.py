@@ -202,7 +202,7 @@ def threads(app: AppContext, as_json: bool, org: str | None = None) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus, org, dnr.",
+    help="JSON lines: id, date, body, body_short, section, title, said, decision, outcome, link_kind, evidence, linked_from, attachments[], kind, source, in_corpus, org, dnr, related[] (similar items, on the start entry; never steps).",
 )
 @click.option(
     "--csv",
@@ -239,6 +239,11 @@ def trace(app: AppContext, query_or_item_id: str, as_json: bool, as_csv: bool) -
             click.echo(f"  Beslut [{r['outcome']}]: {r['decision']}")
         for a in r["attachments"]:
             click.echo(f"  Bilaga: {a['title']}")
+    related = [x for r in rows for x in r.get("related") or []]
+    if related:  # alike, but nothing says it is the same matter: shown apart, never as a step
+        click.secho("\nLiknande ärenden (inte samma ärende):", bold=True)
+        for x in related:
+            click.echo(f"  {_where(x):<28} {x['title'][:60]}  (likhet {x['score']:.2f}, {x['id']})")
 
 
 def _print_new(entries: list[dict[str, Any]]) -> None:
