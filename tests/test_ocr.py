@@ -138,6 +138,11 @@ def test_scan_reads_like_the_text_layer(
     assert scanned["date"] == text_layer["date"] == "2026-07-07"
     assert scanned["kind"] == text_layer["kind"] == "protocol"
     assert scanned["body"] == text_layer["body"]
+    # The cover page keeps its label/value lines: chair and attendance come out as from the text.
+    for key in ("chair", "secretary", "adjusters"):
+        assert scanned[key] == text_layer[key], key
+    names = [sorted(str(p["name"]) for p in m["present"]) for m in (scanned, text_layer)]
+    assert names[0] == names[1]
 
 
 @pytest.mark.slow

@@ -24,6 +24,9 @@ from typing import Any
 
 LANG = "swe"
 """Tesseract's Swedish model (Debian: tesseract-ocr-swe)."""
+PAGE_SEGMENTATION = "4"
+"""Tesseract --psm 4, one column of lines: a cover's "Beslutande  Anna Berg (S)" stays one line
+(the default, automatic layout, reads the label column first and the names after it)."""
 LONG_SIDE_PX = 3508
 """Pixels on a page's long side when rasterised: A4 at 300 dpi (200 dpi fuses '§ 59' to '859')."""
 OCR_PAGE_SECONDS = 90.0
@@ -120,7 +123,8 @@ def ocr_page(path: Path, number: int, tmp: Path) -> str:
     if not image.is_file():
         raise OcrError("pdftoppm made no image")
     try:
-        tsv = _run(["tesseract", str(image), "stdout", "-l", LANG, "tsv"], left(), "tesseract")
+        cmd = ["tesseract", str(image), "stdout", "-l", LANG, "--psm", PAGE_SEGMENTATION, "tsv"]
+        tsv = _run(cmd, left(), "tesseract")
     finally:
         image.unlink(missing_ok=True)
     lines = _tsv_lines(tsv.decode("utf-8", errors="replace"))
