@@ -32,7 +32,9 @@ REASONS = {
 
 _MAX_LINE = 400  # longer lines are running text; also keeps the regexes linear
 _SIGN = r"§"
-_OCR_SIGN = r"(?:[S$&]|8(?=[ \t]))"  # what OCR makes of "§": "S 620", "$ 620", "8 620"
+# What OCR makes of "§": "S 620", "$ 620", "8 620", and glued to the number, "8620" / "894"
+# (Tesseract's Swedish model reads "§ 94" as "894"): one leading 8 is taken for the sign.
+_OCR_SIGN = r"(?:[S$&]|8(?=[ \t]|\d{1,4}(?!\d)))"
 # A sub-§ letter: "3A", "3b", or set apart ("3 a", "3 B.") when what follows cannot be a word.
 _NUM = (
     r"(?P<num>\d{1,4})(?:(?P<suf>[A-Za-z](?![A-Za-zÅÄÖåäö]))"
@@ -184,6 +186,20 @@ def _shape_reason(cand: Candidate, raw_rest: str, prev: str) -> str | None:
         if p.endswith((",", "§", "-", "–")) or (words and words[-1].lower() in _JOINERS):
             return "reference"  # "... den 13 december 2023,\n§ 925" is a wrapped reference
     return None
+
+
+_OCR_BARE = re.compile(r"^[ \t]*(?:[S$&][ \t]?|8[ \t]?)\d{1,4}[ \t]*$")
+
+
+def keep_ocr_headings(cleaned: list[str], raw: list[str]) -> list[str]:
+    """Put back bare "894" lines that page-furniture cleaning took for page numbers.
+
+    In OCR'd text "§ 94" alone on a line reads "894": it is up to the sequence to decide.
+    """
+    return [
+        r if not c.strip() and r.strip() and _OCR_BARE.match(r) else c
+        for c, r in zip(cleaned, raw, strict=True)
+    ]
 
 
 def find_candidates(lines: list[str], *, ocr: bool = False) -> list[Candidate]:
