@@ -68,3 +68,37 @@ async def test_export_writes_every_hit_not_only_the_visible(
     assert [r["id"] for r in rows] == [h["id"] for h in expected.hits]
     assert len(rows) == expected.total
     assert "org" in rows[0] and "highlights" not in rows[0]
+
+
+def test_lists_name_the_kommun_when_there_are_several(
+    seed_settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    from minutesearch.tui import corpus
+    from minutesearch.tui.widgets.entry_list import where
+
+    one = data.search(seed_settings, "familjehem", "keyword", Filters())
+    assert one.hits and not any("_org" in h for h in one.hits)  # one region: nothing added
+    assert where(one.hits[0]).startswith(one.hits[0]["body_short"] + " · ")
+
+    idx = tmp_path / "idx"
+    shutil.copytree(seed_settings.index_dir, idx)
+    with sqlite3.connect(idx / "minutesearch.sqlite") as conn:  # a second kommun's meeting
+        conn.execute(
+            "UPDATE documents SET organisation = 'Bräcke kommun' WHERE id = ?", ("svom-2023-02-24",)
+        )
+    two = Settings(index_dir=idx, embedder="fake")
+    hits = data.search(two, "protokoll", "keyword", Filters(), limit=50).hits
+    svom = [h for h in hits if h["body_short"] == "SVOM"]
+    socsam = [h for h in hits if h["body_short"] == "SocSam"]
+    assert svom and socsam
+    assert all(where(h).startswith("SVOM, Bräcke kommun · ") for h in svom)
+    assert all(where(h).startswith("SocSam, Region Jämtland Härjedalen · ") for h in socsam)
+    decisions = data.decisions(two, None, Filters(org="Bräcke"))
+    assert decisions and all(d["_org"] == "Bräcke kommun" for d in decisions)
+    assert set(corpus.overview(two)["per_body"]) == {
+        "SVOM, Bräcke kommun",
+        "SocSam, Region Jämtland Härjedalen",
+    }

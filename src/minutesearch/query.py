@@ -157,3 +157,13 @@ def full_text_steps(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, 
             }
         )
     return out
+
+
+def organisations(store: Store) -> list[str]:
+    """The municipalities/regions (kommun/region) the documents belong to, sorted."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT organisation FROM documents WHERE organisation IS NOT NULL ORDER BY 1"
+        )
+    ]

@@ -57,10 +57,15 @@ def overview(settings: Settings) -> dict[str, Any]:
         counts = store.counts()
         per_body: dict[str, Counter[str]] = defaultdict(Counter)
         months: set[str] = set()
+        # Göteborg's and Alingsås' "KS" are two bodies: with several kommuner, name the kommun.
+        many_orgs = len({r["organisation"] for r in store.document_rows() if r["organisation"]}) > 1
         for r in store.document_rows(kind="protocol"):
             month = (r["date"] or "")[:7]
             if month:
-                per_body[r["body_short"] or r["body"] or "?"][month] += 1
+                body = r["body_short"] or r["body"] or "?"
+                if many_orgs and r["organisation"]:
+                    body = f"{body}, {r['organisation']}"
+                per_body[body][month] += 1
                 months.add(month)
         topics = [
             (r["label"], r["n"], json.loads(r["terms"]))

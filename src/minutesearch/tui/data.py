@@ -35,6 +35,17 @@ def index_ready(settings: Settings) -> bool:
         return store.counts()["items"] > 0
 
 
+def org_labels(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows get `_org` (the lists show it after the body: "KS, Alingsås kommun") when the index
+    holds more than one kommun/region; `_` keys are for the screen only, never exported."""
+    from ..query import organisations
+
+    if len(organisations(store)) > 1:
+        for row in rows:
+            row["_org"] = row.get("org")
+    return rows
+
+
 def counts(settings: Settings) -> dict[str, int]:
     with open_store(settings) as store:
         return store.counts()
@@ -69,8 +80,9 @@ def search(settings: Settings, query: str, mode: str, filters: Filters, limit: i
             limit=limit,
             filters=_search_filters(filters),
         )
+        hits = org_labels(store, [h.to_json() for h in res.hits])
     return Found(
-        [h.to_json() for h in res.hits],
+        hits,
         res.total,
         res.elapsed_ms,
         res.mode,
@@ -83,6 +95,7 @@ def item(settings: Settings, item_id: str) -> dict[str, Any]:
     """The item's JSON plus `linked`: attachments and extracts that belong to it."""
     with open_store(settings) as store:
         data = store.item_json(store.item_row(item_id))
+        org_labels(store, [data])
         linked = [
             {
                 "kind": "attachment",
@@ -121,7 +134,7 @@ def related(settings: Settings, item_id: str) -> list[dict[str, Any]]:
         from ..search import related as run_related
 
         hits = run_related(store, settings, item_id, limit=10)
-    return [h.to_json() for h in hits]
+        return org_labels(store, [h.to_json() for h in hits])
 
 
 def person(settings: Settings, name_or_id: str) -> dict[str, Any]:
@@ -136,7 +149,8 @@ def timeline(settings: Settings, query_or_item_id: str) -> list[dict[str, Any]]:
         from ..analysis.threads import trace
         from ..query import add_provenance
 
-        return add_provenance(store, list(trace(store, settings, query_or_item_id)))
+        steps = add_provenance(store, list(trace(store, settings, query_or_item_id)))
+        return org_labels(store, steps)
 
 
 def decisions(settings: Settings, query: str | None, filters: Filters) -> list[dict[str, Any]]:
@@ -147,6 +161,7 @@ def decisions(settings: Settings, query: str | None, filters: Filters) -> list[d
         rows = add_provenance(
             store, find_decisions(store, settings, query or None, filters=_search_filters(filters))
         )
+        org_labels(store, rows)
     return sorted(rows, key=lambda d: (d.get("date") or "", d.get("section") or 0), reverse=True)
 
 
@@ -165,7 +180,7 @@ def check_watch(settings: Settings, watch_id: int) -> list[dict[str, Any]]:
         from ..analysis.watches import check_watches
 
         found = check_watches(store, settings, watch_id=watch_id)
-    return list(found[0]["items"]) if found else []
+        return org_labels(store, list(found[0]["items"])) if found else []
 
 
 def warm_embedder(settings: Settings) -> None:

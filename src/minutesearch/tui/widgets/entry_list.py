@@ -29,8 +29,12 @@ def marked(text: str, spans: Sequence[Sequence[int]]) -> str:
 
 
 def where(row: Row) -> str:
-    """'SocSam · 2023-03-24 · § 21': body, date and section as the lists show them."""
-    parts = [row.get("body_short") or row.get("body") or "", row.get("date") or "utan datum"]
+    """'SocSam · 2023-03-24 · § 21': body, date and section as the lists show them; with more
+    than one kommun/region in the index, the body's too ('KS, Alingsås kommun · …')."""
+    body = row.get("body_short") or row.get("body") or ""
+    if row.get("_org"):
+        body = f"{body}, {row['_org']}" if body else str(row["_org"])
+    parts = [body, row.get("date") or "utan datum"]
     if row.get("section") is not None:
         parts.append(f"§ {row['section']}")
     return " · ".join(p for p in parts if p)
