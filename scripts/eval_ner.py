@@ -1,8 +1,10 @@
 """P/R/F per label for the shipped NER pipeline (`make eval-ner`).
 
-Three test sets, none seen in training:
+Three test sets (the Göteborg development sentences come from a file silver training reads;
+the other two were never trained on):
 - the swedish-ner-corpus test split (news, pre-tokenised; MISC gold is ignored);
-- eval/ner_minutes.jsonl: hand-checked sentences from the seed minutes, with character offsets
+- eval/ner_minutes.jsonl: hand-checked sentences from the seed minutes and (34) from Göteborg KS
+  2026-03-04 (a file silver training reads, never the held-out one), with character offsets
   (the seeds are never used for silver labels; this set also guided the filter lists, so it is
   a development set);
 - eval/ner_heldout_extra.jsonl: 120 hand-checked sentences of Göteborg KS 2025-06-11, a file kept
@@ -163,7 +165,12 @@ def main() -> int:
         )
     )
     print()
-    print(table("same sentences, gazetteer rules only (--no-ner)", results["minutes_rules_only"]))
+    print(
+        table(
+            "same sentences, rules only: gazetteer + post-rules, no model (--no-ner)",
+            results["minutes_rules_only"],
+        )
+    )
     print()
     print(
         table(
@@ -180,7 +187,12 @@ def main() -> int:
             )
         )
         print()
-        print(table("same sentences, gazetteer rules only", results["held_out_extra_rules_only"]))
+        print(
+            table(
+                "same sentences, rules only: gazetteer + post-rules, no model",
+                results["held_out_extra_rules_only"],
+            )
+        )
         print()
         print(
             table(

@@ -178,3 +178,26 @@ def test_a_name_before_a_party_is_one_person_without_titles_or_headings() -> Non
         "Jonas Attenius",
         "Lena Ferm",
     }
+
+
+def test_companies_coordinated_compounds_streets_and_dates() -> None:
+    from minutesearch.entities.ner import Span, company_names, coordinated
+
+    text = "genomlysning av Göteborgs Egnahem AB:s situation"
+    pieces = [Span("LOC", "Göteborgs", 16, 25), Span("ORG", "Egnahem", 26, 33)]
+    assert [(s.text, s.start, s.end) for s in company_names(text, pieces, set())] == [
+        ("Göteborgs Egnahem AB", 16, 38)
+    ]
+    whole = "Redovisning av Förvaltnings AB Framtidens uppdrag"
+    kept = [Span("ORG", "Förvaltnings AB Framtiden", 15, 41)]
+    assert company_names(whole, kept, set()) == kept  # a span already holding the name stays
+    text = "Remiss från Landsbygds- och infrastrukturdepartementet En bättre organisering"
+    out = coordinated(text, [Span("PER", "Landsbygds-", 12, 23)])
+    assert [(s.label, text[s.start : s.end]) for s in out] == [
+        ("ORG", "Landsbygds- och infrastrukturdepartementet")
+    ]
+    text = "omvandling av Hjalmar Brantingsgatan avslutar 31/3"
+    spans = [Span("ORG", "Hjalmar Brantingsgatan", 14, 36), Span("ORG", "31/3", 46, 50)]
+    assert [(s.label, s.text) for s in coordinated(text, spans)] == [
+        ("LOC", "Hjalmar Brantingsgatan")
+    ]

@@ -222,7 +222,8 @@ _ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,}$")
 _ACRONYM_COMPOUND = re.compile(r"^[A-ZÅÄÖ]{2,}-[a-zåäö]+$")  # "HVB-hem", "IFO-chef", "LSS-boende"
 _ORG_HEAD = re.compile(
     r"(nämnd|nämnden|nämndens|styrelse|styrelsen|styrelsens|förvaltning|förvaltningen|kontor"
-    r"|kontoret|fullmäktige|utskott|utskottet|gruppen|rådet|förbund|förbundet|kommun|region)s?$"
+    r"|kontoret|fullmäktige|utskott|utskottet|gruppen|rådet|förbund|förbundet|kommun|region"
+    r"|departement|departementet)s?$"
 )
 
 
@@ -296,7 +297,67 @@ def doc_spans(
                 text, start = text[cut:], start + cut
         shown = base_form(text, ent.label_) if procedure_filter else text
         out.append(Span(ent.label_, shown, start, start + len(text)))
-    return party_persons(doc.text, out) if procedure_filter else out
+    if not procedure_filter:
+        return out
+    return party_persons(doc.text, company_names(doc.text, coordinated(doc.text, out), words))
+
+
+_NO_LETTER = re.compile(r"^[^A-Za-zÅÄÖåäöÉé]+$")
+_PLACE_END = re.compile(r"(gatan|vägen|torget|platsen|gången|leden|allén|backen|stigen|kajen)$")
+_COORDINATED = re.compile(r"\s*och\s+([a-zåäöA-ZÅÄÖ][\w-]*)")
+_COMPANY = re.compile(r"(?<![\wÅÄÖåäö])((?:[A-ZÅÄÖ][\w&-]*\s+){1,5}AB)(:s)?(?![\wÅÄÖåäö])")
+
+
+def coordinated(text: str, spans: list[Span]) -> list[Span]:
+    """Spans read right: "Landsbygds- och infrastrukturdepartementet" is one body (the
+    coordinated compound), "31/3" is no name, "Hjalmar Brantingsgatan" is a place."""
+    out = []
+    for sp in spans:
+        if _NO_LETTER.match(sp.text):
+            continue
+        if sp.text.endswith("-"):
+            m = _COORDINATED.match(text, sp.end)
+            if not m:
+                continue
+            end = m.end()
+            label = "ORG" if _ORG_HEAD.search(m.group(1).lower()) else sp.label
+            sp = Span(label, text[sp.start : end], sp.start, end)
+        if sp.label != "LOC" and _PLACE_END.search(sp.text.split()[-1].lower()):
+            sp = Span("LOC", sp.text, sp.start, sp.end)
+        out.append(sp)
+    # A coordinated compound swallowed the span after it.
+    return [
+        s
+        for s in out
+        if not any(
+            o is not s
+            and o.start <= s.start
+            and s.end <= o.end
+            and (o.end - o.start) > (s.end - s.start)
+            for o in out
+        )
+    ]
+
+
+def company_names(text: str, spans: list[Span], common: set[str]) -> list[Span]:
+    """ "Göteborgs Egnahem AB:s": the capitalised words before "AB" are one company, replacing
+    the pieces the model cut it into; a span already holding the whole name is kept, and a
+    capitalised common word or procedure word before the name is not part of it."""
+    found = []
+    for m in _COMPANY.finditer(text):
+        start, name = m.start(1), m.group(1)
+        words = name.split()
+        while len(words) > 2 and (words[0].lower() in common or is_procedure_word(words[0])):
+            cut = text.index(words[1], start + len(words[0]))
+            start, words = cut, words[1:]
+        end = m.end(2) if m.group(2) else m.end(1)
+        if any(sp.label == "ORG" and sp.start <= start and end <= sp.end for sp in spans):
+            continue
+        found.append(Span("ORG", base_form(text[start:end], "ORG"), start, end))
+    if not found:
+        return spans
+    kept = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
+    return sorted(kept + found, key=lambda s: s.start)
 
 
 _PARTY_PERSON = re.compile(
