@@ -297,3 +297,17 @@ def test_ocr_glued_sign_alone_on_a_line() -> None:
         (13, "Budget 2027", True),
         (14, "Taxor", True),
     ]
+
+
+def test_minority_heading_style_is_weaker() -> None:
+    """ "13 § Lagen …" at a line start inside § 12 is not § 13: the document writes "§ N"."""
+    lines = ["§ 11 Ärende 11", "Ärendet beskrivs här.", "Beslut", "Bifall."]
+    lines += ["§ 12 Ärende 12", "Ärendet", "Nämnden har prövat frågan. Enligt"]
+    lines += ["13 § Lagen om kommunal redovisning ska", "Sådana poster redovisas särskilt."]
+    lines += ["Det har gjorts.", "Beslut", "Nämnden godkänner redovisningen.", "Bifall."]
+    for n in (13, 14):
+        lines += [f"§ {n} Ärende {n}", "Ärendet beskrivs här.", "Beslut", "Bifall."]
+    seg = segment(lines)
+    assert [c.label for c in seg.taken] == ["11", "12", "13", "14"]
+    assert [c.style for c in seg.taken] == ["sign"] * 4
+    assert [c.reason for c in seg.rejected] == ["duplicate"]

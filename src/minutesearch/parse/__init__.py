@@ -12,7 +12,8 @@ from .attendance import parse_attendance
 from .items import items_from
 from .kinds import detect_kind, fill_attachment
 from .meta import declared_range, fill_meeting, fill_people
-from .segment import Segmentation, keep_ocr_headings, segment
+from .segment import Segmentation, keep_ocr_headings
+from .segment import segment as segment_lines  # keeps `parse.segment` the module
 from .text import clean_lines, split_lines
 
 __all__ = ["parse_document", "parse_traced"]
@@ -39,7 +40,7 @@ def parse_traced(text: str, source: str, *, ocr: bool = False) -> tuple[Document
     lines = clean_lines(raw)
     if ocr:
         lines = keep_ocr_headings(lines, raw)
-    seg = segment(lines, declared_range("\n".join(raw[:200])), ocr=ocr)
+    seg = segment_lines(lines, declared_range("\n".join(raw[:200])), ocr=ocr)
     items, warnings, first = items_from(seg, lines)
     doc.items = items
     doc.kind = detect_kind(text, len(items), source)

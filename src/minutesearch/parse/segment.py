@@ -240,9 +240,13 @@ def _measure(live: list[Candidate], lines: list[str]) -> None:
         c.has_parts = any(is_part_heading(ln) for ln in body[:200])
 
 
-def _weight(c: Candidate, listed: bool, declared: tuple[int, int] | None) -> float:
+def _weight(
+    c: Candidate, listed: bool, declared: tuple[int, int] | None, rare: set[str] | None = None
+) -> float:
     """How strongly a candidate looks like a heading with an item under it."""
     w = 0.6 + 0.15 * min(c.content, 6) + (0.5 if c.has_parts else 0.0)
+    if rare and c.style in rare:
+        w -= 0.4  # "12 § Lagen om …" in a document whose headings are "§ N"
     if listed:
         w = min(w, 0.45)  # one of a run of bare headings: an agenda, a list or a contents page
     if c.page_ref:
@@ -284,7 +288,10 @@ def _choose(live: list[Candidate], declared: tuple[int, int] | None) -> None:
         return
     for c, lst in zip(live, _listed(live), strict=True):
         c.listed = lst
-    weights = [_weight(c, c.listed, declared) for c in live]
+    # A document writes its headings one way: the minority way ("N §" among "§ N") is weaker.
+    styles = [c.style for c in live if c.style != "ocr"]
+    rare = {st for st in set(styles) if styles.count(st) * 4 < len(styles)}
+    weights = [_weight(c, c.listed, declared, rare) for c in live]
     n = len(live)
     window = _WINDOW if n <= 1000 else 25
     keys = [c.key for c in live]
