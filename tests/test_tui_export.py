@@ -102,3 +102,29 @@ def test_lists_name_the_kommun_when_there_are_several(
         "SVOM, Bräcke kommun",
         "SocSam, Region Jämtland Härjedalen",
     }
+
+
+def test_decision_chart_series_follow_stats(seed_settings: Settings) -> None:
+    from minutesearch.api import Corpus
+    from minutesearch.tui.widgets.decision_chart import series
+
+    records = Corpus(seed_settings).stats(["year", "outcome"]).to_records()
+    years, outcomes, ys = series(records)
+    assert years == sorted({r["year"] for r in records if r["year"]})
+    assert sum(map(sum, ys)) == sum(r["count"] for r in records if r["year"] and r["outcome"])
+    totals = [sum(y) for y in ys]
+    assert totals == sorted(totals, reverse=True)  # largest outcome first
+
+
+async def test_overview_draws_decisions_per_year(seed_settings: Settings) -> None:
+    from minutesearch.tui.screens.overview_screen import OverviewScreen
+    from minutesearch.tui.widgets.decision_chart import DecisionChart
+
+    app = make_app(seed_settings, debounce_s=0.01)
+    async with app.run_test(size=(100, 60)) as pilot:
+        app.action_overview()
+        await _until(pilot, lambda: getattr(app.screen, "info", None) is not None)
+        assert isinstance(app.screen, OverviewScreen)
+        chart = app.screen.query_one("#ov-decisions", DecisionChart)
+        assert chart.display and app.screen.info["decisions"]
+        assert not app.screen.query_one("#ov-no-decisions").display

@@ -11,7 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
+from ...api import Corpus
+from ...errors import MinutesearchError
 from .. import corpus
+from ..widgets.decision_chart import DecisionChart
 from ..widgets.month_chart import chart
 
 if TYPE_CHECKING:
@@ -37,6 +40,9 @@ class OverviewScreen(Screen[None]):
             yield Static("", id="ov-topics", markup=False)
             yield Label("Oftast närvarande", classes="part-heading")
             yield Static("", id="ov-people", markup=False)
+            yield Label("Beslut per år och utfall", classes="part-heading")
+            yield Static("", id="ov-no-decisions", markup=False)
+            yield DecisionChart(id="ov-decisions")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -45,6 +51,11 @@ class OverviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="overview")
     def _load(self) -> None:
         info = corpus.overview(self.ms_app.settings)
+        try:  # the public API: the same counts as `minutesearch stats --by year,outcome`
+            stats = Corpus(self.ms_app.settings).stats(["year", "outcome"])
+            info["decisions"] = stats.to_records()
+        except MinutesearchError:
+            info["decisions"] = []
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, info)
 
@@ -66,6 +77,11 @@ class OverviewScreen(Screen[None]):
             )
             or "Inga ämnen ännu (ämnesmodellen har inte körts)."
         )
+        decisions = info.get("decisions") or []
+        self.query_one("#ov-decisions", DecisionChart).display = bool(decisions)
+        self.query_one("#ov-decisions", DecisionChart).show(decisions)
+        self.query_one("#ov-no-decisions", Static).display = not decisions
+        self.query_one("#ov-no-decisions", Static).update("Inga beslut i indexet.")
         people = info["people"]
         self.query_one("#ov-people", Static).update(
             "\n".join(
