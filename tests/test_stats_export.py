@@ -229,3 +229,9 @@ def test_trace_csv_keeps_full_text_org_dnr_in_corpus(run) -> None:
             assert len(row["said"]) > len(step["said"])
             assert row["said"].startswith(step["said"][:-2])
         assert row["org"] == (step["org"] or "")
+
+
+def test_an_emptied_search_names_its_filter(run) -> None:
+    out = run("search", "samverkan", "--since", "2030-01-01", "--mode", "keyword")
+    assert "Inga träffar för 'samverkan' (efter 2030-01-01)." in out
+    assert "Ogiltigt datum" in run("search", "samverkan", "--until", "2026-02-30", ok=False)

@@ -98,7 +98,8 @@ def search(
     if result.fallback_or:
         click.echo("Inget ärende innehöll alla orden; visar ärenden med något av dem.", err=True)
     if not result.hits:
-        click.echo(f"Inga träffar för {query!r}.")
+        described = filters.describe()  # say which filter emptied it ("efter 2030-01-01")
+        click.echo(f"Inga träffar för {query!r}" + (f" ({described})." if described else "."))
         if result.suggestion:
             click.echo(f"Menade du: {result.suggestion}?")
         else:
