@@ -115,7 +115,10 @@ def person(app: AppContext, name: str, as_json: bool) -> None:
                 for c in exc.candidates:
                     who = c["name"] + (f" ({c['party']})" if c["party"] else "")
                     orgs = ", ".join(c["orgs"][:2])
-                    click.echo(f"  {who:<32} {c['meetings']:>3} möten  {orgs}  [{c['id']}]")
+                    n = c["meetings"]
+                    click.echo(
+                        f"  {who:<32} {n:>3} {'möte ' if n == 1 else 'möten'}  {orgs}  [{c['id']}]"
+                    )
             sys.exit(2)
     if as_json:
         echo_json_lines([detail])

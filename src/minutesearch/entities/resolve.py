@@ -215,6 +215,10 @@ def rebuild_persons(store: Store) -> int:
                 ),
             )
             aliases = (set(c.names) | extra_alias[id(c)]) - {c.display}
+            # "Heidi Hankanen Ängbergs" is a genitive of a name already there, not a spelling.
+            aliases = {
+                a for a in aliases if not (a.endswith("s") and a[:-1] in aliases | {c.display})
+            }
             tx.executemany(
                 "INSERT INTO person_aliases VALUES (?,?)", [(pid, a) for a in sorted(aliases)]
             )
