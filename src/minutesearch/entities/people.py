@@ -392,15 +392,21 @@ def person_item_ids(store: Store, text: str) -> set[str]:
                 (q, q),
             )
         }
-    # Attendance: a person attends the §§ listed beside the name, or all of the meeting. Only
-    # rows sharing a word with a wanted name are folded in Python (a scan in SQL picks them).
+    # Attendance: a person attends the §§ listed beside the name, or all of the meeting. A
+    # person's meetings are in person_roles; without a person, the lists are searched by name.
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
-    probes = sorted({max(n.split(), key=len) for n in wanted if n.split()})
-    conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
-    where = " OR ".join("instr(ms_fold(name), ?) > 0" for _ in probes) or "0"
-    for a in conn.execute(
-        f"SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND ({where})", probes
-    ):
+    if pids:
+        marks = ",".join("?" * len(pids))
+        sql = (
+            "SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND doc_id IN"
+            f" (SELECT doc_id FROM person_roles WHERE item_id IS NULL AND person_id IN ({marks}))"
+        )
+        args: list[str] = sorted(pids)
+    else:
+        conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
+        sql = "SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND instr(ms_fold(name), ?) > 0"
+        args = [fold(text)]
+    for a in conn.execute(sql, args):
         name = fold(clean_name(a["name"]) or a["name"])
         if name in wanted or (not pids and any(w in name for w in wanted)):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
