@@ -221,7 +221,8 @@ def test_collective_dnr_and_notice_lists_make_no_thread(tmp_path: Path) -> None:
                 44,
                 "Meddelanden",
                 "Kommunfullmäktige 2026-05-06 § 92 Svar på motion.\n"
-                "Kommunfullmäktige 2026-05-06 § 104 Fyllnadsval.",
+                "Kommunfullmäktige 2026-05-06 § 104 Fyllnadsval.\n"
+                "Kommunfullmäktige 2026-05-06 § 85 Avsägelse.",
             )
         ],
     )
@@ -231,7 +232,13 @@ def test_collective_dnr_and_notice_lists_make_no_thread(tmp_path: Path) -> None:
     assert not any({92, 104} <= m for m in members)  # the notice list joins nothing
     assert not any({10, 20} <= m or {11, 20} <= m for m in members)  # collective dnr
     refs = store.conn.execute("SELECT count(*) FROM links WHERE kind = 'ref'").fetchone()[0]
-    assert refs == 2  # both references are still found and linked
+    assert refs == 2  # both references to stored §§ are still found and linked
+    # A trace from § 92 reaches the notice list but goes no further: not § 104, nor the
+    # uncollected § 85 the list also cites.
+    kf92 = store.conn.execute("SELECT id FROM items WHERE section = 92").fetchone()[0]
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    steps = trace(store, settings, kf92)
+    assert {s["section"] for s in steps} == {92, 44}
 
 
 def test_cited_step_without_a_body_is_the_citing_body(tmp_path: Path) -> None:

@@ -227,7 +227,10 @@ def trace(
                 "related": related if r["id"] == start else [],
             }
         )
-    out += _outside_steps(store, set(reached))
+    from .links import hub_items
+
+    # A notice list reached on the way cites other matters' steps: those are not this issue's.
+    out += _outside_steps(store, set(reached) - (hub_items(store) - seeds))
     out.sort(key=lambda e: (e["date"] or "", e["body_short"] or "", e["section"] or 0))
     return out
 
