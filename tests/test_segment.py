@@ -311,3 +311,14 @@ def test_minority_heading_style_is_weaker() -> None:
     assert [c.label for c in seg.taken] == ["11", "12", "13", "14"]
     assert [c.style for c in seg.taken] == ["sign"] * 4
     assert [c.reason for c in seg.rejected] == ["duplicate"]
+
+
+def test_a_line_beside_two_anchors_on_one_page_is_not_furniture() -> None:
+    """Only a line that recurs beside page furniture on several pages is a running header."""
+    from minutesearch.parse.text import clean_lines
+
+    lines = ["Ärendet gäller taxan.", "Nämnden godkänner taxan för 2027.", ""]
+    lines += ["Paragrafen är justerad", "", "Utdragsbestyrkande", "Nästa sida börjar här."]
+    assert clean_lines(lines)[1] == "Nämnden godkänner taxan för 2027."
+    twice = ["Tekniska nämnden", "Sida 1 av 2", "Text ett.", "Tekniska nämnden", "Sida 2 av 2"]
+    assert clean_lines(twice) == ["", "", "Text ett.", "", ""]

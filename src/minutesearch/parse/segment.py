@@ -63,7 +63,7 @@ _LABELLED_DNR = re.compile(
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _JOINERS = {
     "och", "i", "av", "för", "till", "om", "med", "mellan", "på", "från", "inom", "vid", "den",
-    "enligt", "kap.", "se", "jämför", "jfr", "samt", "under", "protokoll", "protokollet",
+    "enligt", "kap.", "se", "jämför", "jfr", "samt", "under",
 }  # fmt: skip
 _OPENERS = "\"”'«(„"
 _WINDOW = 250  # predecessors looked at per candidate (bounds the work on hostile input)
@@ -349,6 +349,11 @@ def _explain(cands: list[Candidate]) -> None:
             c.reason = "ocr_unsupported"
         else:
             c.reason = "out_of_sequence"
+    # The last line of a list of §§ inside an item runs on into the text after it.
+    for prev, c in zip(cands, cands[1:], strict=False):
+        listed_ref = prev.reason == "reference" and prev.listed
+        if c.reason == "duplicate" and listed_ref and c.line_no - prev.line_no <= 3:
+            c.reason, c.listed = "reference", True
     # A line among table-of-contents lines after the items is one, page number read or not.
     tail = [c for c in cands if c.line_no > last]
     for k, c in enumerate(tail):

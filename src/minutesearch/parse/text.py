@@ -82,13 +82,16 @@ def clean_lines(raw: list[str]) -> list[str]:
         return lines
     # The repeated body/date header ("Kommunstyrelsen", "2026-06-01") sits next to the anchors:
     # a short line that recurs beside them on several pages is furniture too.
-    near: Counter[str] = Counter()
+    # Counted once per line, not per anchor: one line beside two anchors on the same page
+    # ("Paragrafen är justerad", "Utdragsbestyrkande") is not a repeated header.
+    seen_at: dict[str, set[int]] = {}
     windows: list[list[int]] = []
     for a in anchors:
         win = _neighbours(lines, a, headers)
         windows.append(win)
-        for j in set(win):
-            near[lines[j].strip()] += 1
+        for j in win:
+            seen_at.setdefault(lines[j].strip(), set()).add(j)
+    near: Counter[str] = Counter({k: len(v) for k, v in seen_at.items()})
     repeated = {
         s
         for s, n in near.items()
