@@ -201,3 +201,16 @@ def test_companies_coordinated_compounds_streets_and_dates() -> None:
     assert [(s.label, s.text) for s in coordinated(text, spans)] == [
         ("LOC", "Hjalmar Brantingsgatan")
     ]
+
+
+def test_property_names_are_places_and_paper_titles_no_persons() -> None:
+    from minutesearch.entities.ner import Span, procedure_or_heading, property_places
+
+    text = "försäljning av fastigheten Masthugget samt Majorna 721:85 och SOU 2025:33"
+    spans = [Span("ORG", "Masthugget", 27, 37)]
+    assert [(s.label, s.text) for s in property_places(text, spans)] == [
+        ("LOC", "Masthugget"),
+        ("LOC", "Majorna"),
+    ]
+    assert procedure_or_heading(_Ent("Stadenövergripande Spendrapport", "PER"), set())
+    assert not procedure_or_heading(_Ent("Anna Kaplan", "PER"), set())

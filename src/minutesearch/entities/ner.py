@@ -233,6 +233,10 @@ def procedure_or_heading(ent: Any, common: set[str]) -> bool:
     "AU Kompetensförsörjningsplan"/"AU Ekonomisk" (a body's acronym before its paper's title),
     "HVB-hem" (an acronym compounded with a common noun), "barn- och elevpeng" (a lower-case
     phrase no list knows and no organisation word ends)."""
+    if ent.label_ == "PER":
+        # "Stadenövergripande Spendrapport": a paper's title, not a person.
+        last = ent.text.strip(" ,.:;").split()[-1:]
+        return bool(last) and is_procedure_word(last[0], endings=True)
     if ent.label_ not in ("ORG", "LOC"):
         return False
     text = ent.text.strip(" ,.:;")
@@ -299,7 +303,32 @@ def doc_spans(
         out.append(Span(ent.label_, shown, start, start + len(text)))
     if not procedure_filter:
         return out
-    return party_persons(doc.text, company_names(doc.text, coordinated(doc.text, out), words))
+    spans = company_names(doc.text, coordinated(doc.text, out), words)
+    return party_persons(doc.text, property_places(doc.text, spans))
+
+
+# "Masthugget 712:39", "Gullbergsvass 703:58": a name before a property number is a place.
+_PROPERTY = re.compile(
+    r"(?<![\wÅÄÖåäö])([A-ZÅÄÖ][a-zåäöé]+(?:[- ][A-ZÅÄÖ][a-zåäöé]+)?) \d{1,4}:\d{1,4}\b"
+)
+
+
+_PROPERTY_WORD = re.compile(r"\b(?:fastigheten|fastigheterna|kvarteret) ([A-ZÅÄÖ][a-zåäöé]+)\b")
+
+
+def property_places(text: str, spans: list[Span]) -> list[Span]:
+    """A fastighetsbeteckning's name ("Masthugget 712:39", "fastigheten Masthugget") is a
+    place, whatever the model said."""
+    found = [
+        Span("LOC", m.group(1), m.start(1), m.end(1))
+        for rx in (_PROPERTY, _PROPERTY_WORD)
+        for m in rx.finditer(text)
+        if not is_procedure_word(m.group(1))
+    ]
+    if not found:
+        return spans
+    kept = [s for s in spans if not any(s.start < f.end and f.start < s.end for f in found)]
+    return sorted(kept + found, key=lambda s: s.start)
 
 
 _NO_LETTER = re.compile(r"^[^A-Za-zÅÄÖåäöÉé]+$")
