@@ -322,3 +322,21 @@ def test_a_line_beside_two_anchors_on_one_page_is_not_furniture() -> None:
     assert clean_lines(lines)[1] == "Nämnden godkänner taxan för 2027."
     twice = ["Tekniska nämnden", "Sida 1 av 2", "Text ett.", "Tekniska nämnden", "Sida 2 av 2"]
     assert clean_lines(twice) == ["", "", "Text ett.", "", ""]
+
+
+def test_ocr_cover_ranges() -> None:
+    """OCR reads "§§34-39" as "8834-39": the cover range and attendance §§ are still read."""
+    lines = [
+        "Socialnämnden",
+        "Plats och tid Stadshuset Paragrafer = 8834-36",
+        "Beslutande Eva Lind (S) (ordförande)",
+        "Per Ek (M) 8834-35",
+        "",
+    ]
+    for n, title in ((34, "Val av justerare"), (35, "Budget"), (36, "Taxor")):
+        lines += [f"8 {n} 2026.0{n} SN", title, "Ärendet", "Text.", "Beslut", "Bifall.", ""]
+    doc = parse_document("\n".join(lines), "scan.pdf", ocr=True)
+    assert doc.declared_sections == (34, 36) and not doc.warnings
+    assert [i.section for i in doc.items] == [34, 35, 36]
+    assert next(a for a in doc.present if a.name == "Per Ek").sections == [34, 35]
+    assert parse_document("\n".join(lines), "scan.pdf").declared_sections is None

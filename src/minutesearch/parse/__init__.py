@@ -12,7 +12,7 @@ from .attendance import parse_attendance
 from .items import items_from
 from .kinds import detect_kind, fill_attachment
 from .meta import declared_range, fill_meeting, fill_people
-from .segment import Segmentation, keep_ocr_headings
+from .segment import Segmentation, fix_ocr_ranges, keep_ocr_headings
 from .segment import segment as segment_lines  # keeps `parse.segment` the module
 from .text import clean_lines, split_lines
 
@@ -37,6 +37,8 @@ def parse_traced(text: str, source: str, *, ocr: bool = False) -> tuple[Document
         doc.warnings.append(f"text truncated to {MAX_CHARS} characters")
         text = text[:MAX_CHARS]
     raw = split_lines(text)
+    if ocr:
+        raw = [fix_ocr_ranges(ln) for ln in raw]
     lines = clean_lines(raw)
     if ocr:
         lines = keep_ocr_headings(lines, raw)

@@ -11,7 +11,7 @@ from .dates import find_date, find_start_time, find_time
 from .text import is_furniture
 
 _DECLARED = re.compile(
-    r"(?:paragrafer|protokollet\s+omfattar|omfattar\s+paragraferna)\s*:?\s*§§?\s*(\d{1,4})"
+    r"(?:paragrafer|protokollet\s+omfattar|omfattar\s+paragraferna)\s*[:=]?\s*§§?\s*(\d{1,4})"
     r"(?:\s*[-–]\s*§?\s*(\d{1,4}))?",
     re.IGNORECASE,
 )

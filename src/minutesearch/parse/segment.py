@@ -191,6 +191,16 @@ def _shape_reason(cand: Candidate, raw_rest: str, prev: str) -> str | None:
 _OCR_BARE = re.compile(r"^[ \t]*(?:[S$&][ \t]?|8[ \t]?)\d{1,4}[ \t]*$")
 
 
+_OCR_RANGE = re.compile(
+    r"(?<![\w§$-])(?:88|SS|\$\$|§8|8§|§S|S§)(?=[ \t]?\d{1,4}[ \t]*[-–][ \t]*\d)"
+)
+
+
+def fix_ocr_ranges(line: str) -> str:
+    """ "Paragrafer 8834-39" -> "Paragrafer §§34-39": OCR reads "§§" before a range as "88"."""
+    return _OCR_RANGE.sub("§§", line) if ("8" in line or "S" in line or "$" in line) else line
+
+
 def keep_ocr_headings(cleaned: list[str], raw: list[str]) -> list[str]:
     """Put back bare "894" lines that page-furniture cleaning took for page numbers.
 
