@@ -229,3 +229,40 @@ def test_real_organisations_are_no_procedure_words(real: Settings) -> None:
         assert bad not in orgs
     assert not any(o.endswith("samrådsgruppens") for o in orgs)
     assert not any("\n" in o and o.split()[0] in ("Omröstning", "Sammanfattning") for o in orgs)
+
+
+def test_spelling_variants_merge_on_evidence_never_when_listed_together(tmp_path: Path) -> None:
+    a = Attendee
+    may = _meeting(
+        "2026-05-04",
+        [
+            a("Jögen Fogelklou", "SD"),
+            a("Karin Lind", "S"),
+            a("Karen Lind", "M"),  # one edit from Karin, but both on this list: two people
+            a("Andersson Näsman", "S"),
+        ],
+        [Item(1, "Anteckning", "Anteckning Jan-Erik Wallin (M) antecknar till protokollet.")],
+    )
+    june = _meeting(
+        "2026-06-01",
+        [a("Jörgen Fogelklou", "SD"), a("Britt Andersson Näsman", "S"), a("Karin Lind", "S")],
+        [Item(2, "Motion", "Motion av Lena Ferm (SD) och Jörgen Fogelklou (SD) om skolan.")],
+    )
+    st = Store.open(tmp_path / "idx")
+    for n, doc in enumerate((may, june)):
+        st.save_document(doc, f"sha{n}")
+    annotate(
+        StageContext(
+            store=st,
+            settings=Settings(index_dir=tmp_path / "idx", embedder="none", ner=False),
+            rebuild=True,
+        )
+    )
+    jorgen = person_detail(st, "Jörgen Fogelklou")
+    assert person_detail(st, "Jögen Fogelklou")["id"] == jorgen["id"]
+    assert jorgen["name"] == "Jörgen Fogelklou" or "Jögen Fogelklou" in jorgen["aliases"]
+    assert person_detail(st, "Andersson Näsman")["name"] == "Britt Andersson Näsman"
+    assert person_detail(st, "Karin Lind")["id"] != person_detail(st, "Karen Lind")["id"]
+    names = {r[0] for r in st.conn.execute("SELECT name FROM persons")}
+    assert not any(n.startswith("Anteckning") for n in names)
+    assert person_detail(st, "Lena Ferm")["party"] == "SD"

@@ -157,7 +157,8 @@ def rebuild_persons(store: Store) -> int:
             name = strip_lead(clean_name(m.group(1)), firsts)
             if looks_like_full_name(name) and not col.gaz.is_known_non_person(name):
                 col.add(name, it["doc_id"], "mention", party=m.group(2))
-    clusters = cluster_full_names(col.obs, firsts)
+    # Known first names only: every listed name's first word would make "Andersson" one.
+    clusters = cluster_full_names(col.obs, col.gaz.first_names)
     by_key = {name_key(o.name): c for c in clusters for o in c.obs}
     in_doc: dict[str, list[Cluster]] = defaultdict(list)
     for c in clusters:
