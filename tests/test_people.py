@@ -266,3 +266,39 @@ def test_spelling_variants_merge_on_evidence_never_when_listed_together(tmp_path
     names = {r[0] for r in st.conn.execute("SELECT name FROM persons")}
     assert not any(n.startswith("Anteckning") for n in names)
     assert person_detail(st, "Lena Ferm")["party"] == "SD"
+
+
+@pytest.mark.anyio
+async def test_tui_person_screen_lists_candidates_and_opens_the_one_chosen(
+    seed_settings: Settings,
+) -> None:
+    from textual.widgets import Static
+
+    from minutesearch.tui.app import make_app
+    from minutesearch.tui.screens.person_screen import PersonScreen
+
+    def text(screen: object, selector: str) -> str:
+        return "\n".join(str(w.render()) for w in screen.query(selector).results(Static))  # type: ignore[attr-defined]
+
+    async def loaded(pilot: object, screen: PersonScreen) -> None:
+        for _ in range(500):
+            if "Hämtar" not in text(screen, "#status"):
+                return
+            await pilot.pause(0.02)  # type: ignore[attr-defined]
+        raise AssertionError("the person screen never loaded")
+
+    app = make_app(seed_settings, debounce_s=0.01)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = PersonScreen("Anna")
+        app.push_screen(screen)
+        await pilot.pause()
+        await loaded(pilot, screen)
+        assert "Flera personer" in text(screen, "#list-heading")
+        assert "3 personer matchar" in text(screen, "#status")
+        first = screen.rows[0]
+        await pilot.press("enter")
+        chosen = app.screen
+        assert isinstance(chosen, PersonScreen) and chosen is not screen
+        assert chosen.name_ == first["id"]
+        await loaded(pilot, chosen)
+        assert text(chosen, "#list-heading") == first["name"]
