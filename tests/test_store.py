@@ -20,6 +20,23 @@ def test_migrations_are_numbered_and_applied(tmp_path: Path) -> None:
         assert store.schema_version == migrations()[-1][0]
 
 
+def test_store_from_before_the_ledger_gets_the_lower_numbered_migrations(tmp_path: Path) -> None:
+    """A 0.2.0 store (user_version 300) still gets core migrations numbered below 300."""
+    known = {version: sql for version, _name, sql in migrations()}
+    path = tmp_path / "minutesearch.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(known[1] + known[300] + "PRAGMA user_version=300;")
+    conn.close()
+    with Store.open(tmp_path) as store:
+        item_cols = {r[1] for r in store.conn.execute("PRAGMA table_info(items)")}
+        doc_cols = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}
+        applied = {r[0] for r in store.conn.execute("SELECT version FROM schema_migrations")}
+        assert store.schema_version == migrations()[-1][0]
+    assert {"section_label", "ocr_read"} <= item_cols
+    assert {"ocr", "ocr_pages"} <= doc_cols
+    assert applied == set(known)
+
+
 def test_failed_save_keeps_previous_document(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         doc = Document(

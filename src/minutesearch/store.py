@@ -38,6 +38,10 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+# The migrations that existed before `schema_migrations` recorded them (0.1.0 and 0.2.0).
+LEGACY_MIGRATIONS = (1, 300)
+
+
 class Store:
     """The project's database: documents, attendance, §-items and what later stages add."""
 
@@ -76,6 +80,12 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
+        """Apply every migration not yet applied, in number order, each in one transaction.
+
+        Applied versions are kept in `schema_migrations`, not only as PRAGMA user_version: the
+        numbers are reserved per area (core 0001–0099, analysis 0300–0399, …), so a new core
+        migration can be numbered below one that an existing store already has.
+        """
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         known = migrations()
         newest = known[-1][0] if known else 0
@@ -83,16 +93,33 @@ class Store:
             raise StoreError(
                 f"{self.path} has schema version {current}, newer than this program ({newest})."
             )
+        has_ledger = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
+        if not has_ledger:
+            # Stores made before the ledger hold exactly the migrations that had landed then.
+            legacy = [v for v in LEGACY_MIGRATIONS if v <= current]
+            self.conn.executescript(
+                "BEGIN;\nCREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);\n"
+                + "".join(f"INSERT INTO schema_migrations VALUES ({v});\n" for v in legacy)
+                + "COMMIT;"
+            )
+        applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
         for version, _name, sql in known:
-            if version <= current:
+            if version in applied:
                 continue
+            top = max(version, current)
             # One script, one transaction: a migration applies whole or not at all.
             try:
-                self.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+                self.conn.executescript(
+                    f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({version});\n"
+                    f"PRAGMA user_version={top};\nCOMMIT;"
+                )
             except sqlite3.DatabaseError:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+            current = top
 
     @property
     def schema_version(self) -> int:
