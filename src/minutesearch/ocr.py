@@ -144,8 +144,8 @@ def ocr_page(path: Path, number: int, tmp: Path) -> str:
 
 SIGN_LANG = "eng"
 MAX_SIGN_CHECKS = 25  # second readings per page
-_SIGNLIKE = re.compile(r"^[3589$S&§]$")
-_FUSED = re.compile(r"^[3589$S&§](\d{1,4}[a-zA-Z]?)[.:]?$")
+_SIGNLIKE = re.compile(r"^[3589$S&§]{1,2}$")  # "8", "$", and "83" for a smudged "§"
+_FUSED = re.compile(r"^[3589$S&§](\d{1,4}[a-zA-Z]?)[.:]?$")  # "859": sign and number as one word
 _NUMBER = re.compile(r"^(\d{1,4}[a-zA-Z]?)[.:]?$")
 _SECOND = re.compile(r"^§\s*(\d{1,4}[a-zA-Z]?)")
 
@@ -187,22 +187,23 @@ def _text(lines: list[_Line]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _misread_sign(words: list[str]) -> str | None:
-    """The § number a line seems to open with when its sign was misread, else None."""
-    if not words:
-        return None
-    fused = _FUSED.match(words[0])
-    if fused and words[0][0] != "§":
-        return fused.group(1)
-    if len(words) > 1 and _SIGNLIKE.match(words[0]) and words[0] != "§":
+def _misread_sign(words: list[str]) -> list[tuple[str, int]]:
+    """What a line may open with if its "§" was misread: (number, words it spans) candidates."""
+    if not words or words[0].startswith("§"):
+        return []
+    out: list[tuple[str, int]] = []
+    if len(words) > 1 and _SIGNLIKE.match(words[0]):
         number = _NUMBER.match(words[1])
-        return number.group(1) if number else None
-    return None
+        if number:
+            out.append((number.group(1), 2))
+    fused = _FUSED.match(words[0])
+    if fused:
+        out.append((fused.group(1), 1))
+    return out
 
 
 def _check_sign(path: Path, number: int, line: _Line, tmp: Path, timeout: float) -> None:
     """Read the line again with SIGN_LANG; restore "§ N" in `line.words` when both agree."""
-    expected = _misread_sign(line.words)
     x, y, w, h = line.box
     pad = max(8, h // 3)
     crop = tmp / f"p{number}-line.png"
@@ -217,10 +218,13 @@ def _check_sign(path: Path, number: int, line: _Line, tmp: Path, timeout: float)
     finally:
         crop.unlink(missing_ok=True)
     m = _SECOND.match(again.strip())
-    if not m or expected is None or m.group(1).lower() != expected.lower():
+    if not m:
         return
-    fused = _FUSED.match(line.words[0]) is not None
-    line.words[: 1 if fused else 2] = ["§", expected]
+    for expected, span in _misread_sign(line.words):
+        if m.group(1).lower() == expected.lower():
+            # The number as Tesseract wrote it ("12." stays "12.").
+            line.words[:span] = ["§", line.words[1] if span == 2 else line.words[0][1:]]
+            return
 
 
 def _pdftoppm(path: Path, number: int, image: Path) -> list[str]:
