@@ -188,6 +188,10 @@ def test_companies_coordinated_compounds_streets_and_dates() -> None:
     assert [(s.text, s.start, s.end) for s in company_names(text, pieces, set())] == [
         ("Göteborgs Egnahem AB", 16, 38)
     ]
+    amp = "Stadsmiljönämnden och Göteborg & Co AB har"
+    assert [s.text for s in company_names(amp, [Span("ORG", "Co AB", 33, 38)], set())] == [
+        "Göteborg & Co AB"
+    ]
     whole = "Redovisning av Förvaltnings AB Framtidens uppdrag"
     kept = [Span("ORG", "Förvaltnings AB Framtiden", 15, 41)]
     assert company_names(whole, kept, set()) == kept  # a span already holding the name stays

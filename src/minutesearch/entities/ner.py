@@ -271,8 +271,9 @@ def base_form(text: str, label: str) -> str:
         return text
     if text.endswith(":s"):
         return text[:-2]
+    last = text.split()[-1].lower()
     if text.endswith("s") and (
-        is_known_name(text[:-1]) or _GENITIVE_DEFINITE.search(text.split()[-1].lower())
+        is_known_name(text[:-1]) or (len(last) > 6 and _GENITIVE_DEFINITE.search(last))
     ):
         return text[:-1]
     return text
@@ -334,7 +335,7 @@ def property_places(text: str, spans: list[Span]) -> list[Span]:
 _NO_LETTER = re.compile(r"^[^A-Za-zÅÄÖåäöÉé]+$")
 _PLACE_END = re.compile(r"(gatan|vägen|torget|platsen|gången|leden|allén|backen|stigen|kajen)$")
 _COORDINATED = re.compile(r"\s*och\s+([a-zåäöA-ZÅÄÖ][\w-]*)")
-_COMPANY = re.compile(r"(?<![\wÅÄÖåäö])((?:[A-ZÅÄÖ][\w&-]*\s+){1,5}AB)(:s)?(?![\wÅÄÖåäö])")
+_COMPANY = re.compile(r"(?<![\wÅÄÖåäö])((?:(?:[A-ZÅÄÖ][\w&-]*|&)\s+){1,5}AB)(:s)?(?![\wÅÄÖåäö])")
 
 
 def coordinated(text: str, spans: list[Span]) -> list[Span]:
