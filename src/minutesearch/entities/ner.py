@@ -250,6 +250,18 @@ def procedure_or_heading(ent: Any, common: set[str]) -> bool:
         return True
     if len(words) == 1 and _ACRONYM_COMPOUND.match(words[0]):
         return True
+    # Words the same texts write in lower case are common nouns, capitalised or not: "Lön:",
+    # "Revidering Felparkeringsavgifter", "Strategiska vägval" are headings, not bodies — unless
+    # an organisation word ends the name ("Tekniska nämnden").
+    plain = [w.strip(".,:;()") for w in words]
+    if (
+        plain
+        and all(w.lower() in common and not w.isupper() for w in plain)
+        and (len(plain) == 1 or ent.label_ == "ORG")
+        and not any(_ORG_HEAD.search(w.lower()) for w in plain)
+        and not (len(plain) > 1 and plain[0].lower() in _NAME_PREFIX)
+    ):
+        return True
     # "AU Ekonomisk", "BUN AU Uppföljning": the title of a paper after its body's acronym.
     lead = 0
     while lead < len(words) and _ACRONYM.match(words[lead]):
@@ -260,6 +272,8 @@ def procedure_or_heading(ent: Any, common: set[str]) -> bool:
     return text[0].islower() and ent.label_ == "ORG" and not _ORG_HEAD.search(words[-1].lower())
 
 
+# "Östra sjukhuset", "Stora Tullhuset": a compass or size word before a noun makes a proper name.
+_NAME_PREFIX = frozenset(["östra", "västra", "norra", "södra", "stora", "lilla", "nya", "gamla"])
 _GENITIVE_DEFINITE = re.compile(r"(?:en|et|na|erna|arna|orna)s$")
 
 
