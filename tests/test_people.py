@@ -302,3 +302,17 @@ async def test_tui_person_screen_lists_candidates_and_opens_the_one_chosen(
         assert chosen.name_ == first["id"]
         await loaded(pilot, chosen)
         assert text(chosen, "#list-heading") == first["name"]
+
+
+@pytest.mark.slow
+def test_persons_list_and_person_page_agree(real: Settings) -> None:
+    """`persons` and `person` are one read model: same meetings, same yrkande role."""
+    from minutesearch.entities.people import list_persons
+
+    with Store.open(real.index_dir, create=False) as st:
+        rows = list_persons(st)
+        assert len(rows) > 50
+        for row in rows[:40]:
+            detail = person_detail(st, row["id"])
+            assert detail["meetings"] == row["meetings"] == len(detail["attended"]), row["id"]
+            assert ("yrkande" in row["roles"]) == bool(detail["motions"]), row["id"]
