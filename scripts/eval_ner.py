@@ -3,8 +3,8 @@
 Three test sets (the Göteborg development sentences come from a file silver training reads;
 the other two were never trained on):
 - the swedish-ner-corpus test split (news, pre-tokenised; MISC gold is ignored);
-- eval/ner_minutes.jsonl: hand-checked sentences from the seed minutes and (58) from Göteborg KS
-  2026-03-04 and 2024-05-29 (files silver training reads, never the held-out one), with offsets
+- eval/ner_minutes.jsonl: hand-checked sentences from the seed minutes and (80) from Göteborg KS
+  2026-03-04, 2024-05-29 and 2025-03-12 (files silver training reads, never the held-out one)
   (the seeds are never used for silver labels; this set also guided the filter lists, so it is
   a development set);
 - eval/ner_heldout_extra.jsonl: 120 hand-checked sentences of Göteborg KS 2025-06-11, a file kept

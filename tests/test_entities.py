@@ -131,6 +131,7 @@ class _Ent:
         "barn- och elevpeng",
         "Lön:",
         "Strategiska vägval",
+        "SOU",
     ],
 )
 def test_procedure_words_and_headings_are_not_organisations(text: str) -> None:
@@ -213,6 +214,8 @@ def test_companies_coordinated_compounds_streets_and_dates() -> None:
     assert [(s.label, text[s.start : s.end]) for s in out] == [
         ("ORG", "Landsbygds- och infrastrukturdepartementet")
     ]
+    koncern = [Span("LOC", "Stadshuskoncernen", 0, 17)]
+    assert [s.label for s in coordinated("Stadshuskoncernen", koncern)] == ["ORG"]
     text = "omvandling av Hjalmar Brantingsgatan avslutar 31/3"
     spans = [Span("ORG", "Hjalmar Brantingsgatan", 14, 36), Span("ORG", "31/3", 46, 50)]
     assert [(s.label, s.text) for s in coordinated(text, spans)] == [

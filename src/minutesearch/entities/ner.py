@@ -223,7 +223,7 @@ _ACRONYM_COMPOUND = re.compile(r"^[A-ZÅÄÖ]{2,}-[a-zåäö]+$")  # "HVB-hem", 
 _ORG_HEAD = re.compile(
     r"(nämnd|nämnden|nämndens|styrelse|styrelsen|styrelsens|förvaltning|förvaltningen|kontor"
     r"|kontoret|fullmäktige|utskott|utskottet|gruppen|rådet|förbund|förbundet|kommun|region"
-    r"|departement|departementet)s?$"
+    r"|departement|departementet|koncern|koncernen)s?$"
 )
 
 
@@ -354,7 +354,8 @@ _COMPANY = re.compile(r"(?<![\wÅÄÖåäö])((?:(?:[A-ZÅÄÖ][\w&-]*|&)\s+){1,
 
 def coordinated(text: str, spans: list[Span]) -> list[Span]:
     """Spans read right: "Landsbygds- och infrastrukturdepartementet" is one body (the
-    coordinated compound), "31/3" is no name, "Hjalmar Brantingsgatan" is a place."""
+    coordinated compound), "31/3" is no name, "Hjalmar Brantingsgatan" is a place and
+    "Stadshuskoncernen" (an organisation word ends it) an organisation."""
     out = []
     for sp in spans:
         if _NO_LETTER.match(sp.text):
@@ -366,8 +367,11 @@ def coordinated(text: str, spans: list[Span]) -> list[Span]:
             end = m.end()
             label = "ORG" if _ORG_HEAD.search(m.group(1).lower()) else sp.label
             sp = Span(label, text[sp.start : end], sp.start, end)
-        if sp.label != "LOC" and _PLACE_END.search(sp.text.split()[-1].lower()):
+        last = sp.text.split()[-1].lower()
+        if sp.label != "LOC" and _PLACE_END.search(last):
             sp = Span("LOC", sp.text, sp.start, sp.end)
+        elif sp.label == "LOC" and _ORG_HEAD.search(last):  # "Stadshuskoncernen", "X kommun"
+            sp = Span("ORG", sp.text, sp.start, sp.end)
         out.append(sp)
     # A coordinated compound swallowed the span after it.
     return [
