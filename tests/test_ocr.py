@@ -195,31 +195,67 @@ def test_a_page_past_its_time_limit_is_skipped_with_the_reason(
 # -- without Tesseract ------------------------------------------------------------------------
 
 
-def _noise_scan_pdf(path: Path, seed: int) -> None:
-    """One page that only draws an image: a scan with no text layer (no Pillow, no Tesseract)."""
-    pixels = zlib.compress(random.Random(seed).randbytes(64 * 64))
-    parts = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Length %d /Type /XObject /Subtype /Image /Width 64 /Height 64"
-        b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode >>\nstream\n"
-        % len(pixels)
-        + pixels
-        + b"\nendstream",
-        b"<< /Length 30 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\nendstream",
-    ]
+def _pdf_pages(path: Path, pages: list[str | None], seed: int = 0) -> None:
+    """A PDF written by hand: a text page for each string, a scan (an image of noise) for None."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    for n, text in enumerate(pages):
+        if text is None:
+            pixels = zlib.compress(random.Random(seed + n).randbytes(64 * 64))
+            objects.append(
+                b"<< /Length %d /Type /XObject /Subtype /Image /Width 64 /Height 64"
+                b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode >>\nstream\n"
+                % len(pixels)
+                + pixels
+                + b"\nendstream"
+            )
+            resources = b"<< /XObject << /Im0 %d 0 R >> >>" % len(objects)
+            content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+        else:
+            objects.append(font)
+            resources = b"<< /Font << /F1 %d 0 R >> >>" % len(objects)
+            shown = b" ".join(
+                b"(%s) Tj 0 -16 Td" % line.encode("latin-1") for line in text.split("\n")
+            )
+            content = b"BT /F1 12 Tf 72 760 Td " + shown + b" ET"
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s"
+            b" /Contents %d 0 R >>" % (resources, len(objects))
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
-    for n, body in enumerate(parts, 1):
+    for n, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(parts) + 1)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(parts) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     path.write_bytes(bytes(out))
+
+
+_PAGE_ONE = "Protokoll\nKulturnamnden 2025-04-02\n\u00a7 7 Bidrag till foreningar\nNamnden beslutar att bevilja bidraget."
+
+
+def test_without_ocr_a_mixed_pdf_keeps_its_text_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "missing", lambda: "tesseract not installed (install: ...)")
+    path = tmp_path / "blandad.pdf"
+    _pdf_pages(path, [_PAGE_ONE, None, None])
+
+    result = read_document(path)
+
+    assert "Bidrag till foreningar" in result.text
+    assert result.ocr_pages == []
+    assert "2 scanned pages not read (needs OCR)" in result.warnings
 
 
 def test_without_tesseract_ingest_says_once_how_to_install_it(
@@ -228,7 +264,8 @@ def test_without_tesseract_ingest_says_once_how_to_install_it(
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(3):
-        _noise_scan_pdf(folder / f"skanning-{n}.pdf", n)
+        _pdf_pages(folder / f"skanning-{n}.pdf", [None], seed=n)
+    _pdf_pages(folder / "blandad.pdf", [_PAGE_ONE, None])  # stored, its scanned page unread
     seed = sorted(seeds_dir.glob("*.txt"))[0]
     (folder / seed.name).write_bytes(seed.read_bytes())
     empty_path = tmp_path / "bin"
@@ -249,5 +286,6 @@ def test_without_tesseract_ingest_says_once_how_to_install_it(
     hints = [line for line in run.stderr.splitlines() if "apt-get install" in line]
     assert len(hints) == 1, run.stderr
     assert "tesseract-ocr tesseract-ocr-swe poppler-utils" in hints[0]
-    assert "3 filer" in hints[0]
-    assert re.search(r"Klart: 1 dokument", run.stdout), run.stdout
+    assert "4 filer" in hints[0]
+    assert re.search(r"Klart: 2 dokument", run.stdout), run.stdout
+    assert "Hoppade över" not in "".join(s for s in run.stderr.splitlines() if "blandad" in s)

@@ -220,17 +220,17 @@ def _read_pdf(path: Path, raw: bytes) -> ReadResult:
         if _letters(text) >= MIN_PAGE_LETTERS and not _garbled(_clean(text), min_letters=0.25):
             pages[n - 1] = text
             ocr_pages.append(n)
+    if garbled:  # pages OCR could not read keep nothing of their garbled layer
+        pages = [p if n in ocr_pages else "" for n, p in enumerate(pages, 1)]
     reason = ocr.missing()
-    if not ocr_pages and reason is not None:
-        why = "garbled text layer" if garbled else "no text layer"
-        raise ReadError(f"{path}: {why} ({ocr.NEEDS_OCR}; {reason.split(' (')[0]})")
-    if not ocr_pages and not any(_letters(p) >= MIN_PAGE_LETTERS for p in pages):
+    if not any(_letters(p) >= MIN_PAGE_LETTERS for p in pages):
+        if reason is not None:
+            why = "garbled text layer" if garbled else "no text layer"
+            raise ReadError(f"{path}: {why} ({ocr.NEEDS_OCR}; {reason.split(' (')[0]})")
         raise ReadError(
             f"{path}: no text layer, and OCR found no text on {_plural(len(scanned), 'page')}"
             + (f" ({outcome.warnings[0]})" if outcome.warnings else "")
         )
-    if garbled and len(ocr_pages) < len(scanned):
-        pages = [p if n in ocr_pages else "" for n, p in enumerate(pages, 1)]
     result = clean_pdf_pages(path, pages, checked=True)
     result.ocr_pages = ocr_pages
     unread = len(scanned) - len(ocr_pages)
