@@ -251,12 +251,28 @@ def test_cited_step_without_a_body_is_the_citing_body(tmp_path: Path) -> None:
         body_short="KS",
         organisation="Göteborgs Stad",
         date="2025-03-12",
-        items=[Item(217, "Genomförandebeslut", "Bordlagt den 5 februari 2025, § 92.")],
+        items=[
+            Item(
+                217,
+                "Genomförandebeslut",
+                "Bordlagt den 5 februari 2025, § 92. Enligt KF 2024-11-05 § 228.",
+            )
+        ],
     )
-    store = _synthetic(tmp_path, [ks])
+    kf = Document(
+        source="test/kf.txt",
+        kind="protocol",
+        body="Kommunfullmäktige",
+        body_short="KF",
+        organisation="Göteborgs Stad",
+        date="2025-04-10",
+        items=[Item(5, "Val", "Val av ledamot.")],
+    )
+    store = _synthetic(tmp_path, [ks, kf])
     settings = Settings(index_dir=tmp_path / "idx", embedder="none")
-    item_id = store.conn.execute("SELECT id FROM items").fetchone()[0]
+    item_id = store.conn.execute("SELECT id FROM items WHERE section = 217").fetchone()[0]
     outside = [s for s in trace(store, settings, item_id) if not s["in_corpus"]]
-    assert [(s["body_short"], s["date"], s["section"]) for s in outside] == [
-        ("KS", "2025-02-05", 92)
-    ]
+    got = {(s["body"], s["body_short"], s["date"], s["section"]) for s in outside}
+    assert ("Kommunstyrelsen", "KS", "2025-02-05", 92) in got
+    # A body named by its short form is given its full name from the same organisation's meetings.
+    assert ("Kommunfullmäktige", "KF", "2024-11-05", 228) in got

@@ -251,8 +251,17 @@ def _outside_steps(store: Store, ids: set[str]) -> list[dict[str, Any]]:
     § 246"): dated, with the citing text as evidence, so the timeline shows the gap."""
     marks = ",".join("?" * len(ids))
     steps: dict[tuple[str | None, str, int | None], dict[str, Any]] = {}
+    # "KF" cited inside Alingsås is Alingsås' Kommunfullmäktige when the corpus has its meetings.
+    names = {
+        (r[0], r[1].upper()): r[2]
+        for r in store.conn.execute(
+            "SELECT DISTINCT organisation, body_short, body FROM documents"
+            " WHERE body_short IS NOT NULL AND body IS NOT NULL"
+        )
+    }
     for r in store.conn.execute(
-        f"SELECT r.*, d.date AS src_date, d.body AS src_body, d.body_short AS src_short"
+        f"SELECT r.*, d.date AS src_date, d.body AS src_body, d.body_short AS src_short,"
+        f" d.organisation AS src_org"
         f" FROM refs r JOIN items i ON i.id = r.item_id"
         f" JOIN documents d ON d.id = i.doc_id WHERE r.item_id IN ({marks})"
         " AND r.kind = 'section' AND r.ref_date IS NOT NULL AND r.target_doc_id IS NULL",
@@ -260,6 +269,8 @@ def _outside_steps(store: Store, ids: set[str]) -> list[dict[str, Any]]:
     ):
         # "Bordlagt den 5 februari 2025, § 92" names no body: the citing body's own §.
         body, short = _ref_body(r["body"], r["src_body"], r["src_short"])
+        if body is None and short:
+            body = names.get((r["src_org"], short))
         key = (short or body, r["ref_date"], r["ref_section"])
         if key in steps:
             continue
