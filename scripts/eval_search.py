@@ -422,6 +422,11 @@ def _label(store: Store, item_id: str) -> str:
     )
 
 
+def baseline_cache(index_dir: Path) -> Path:
+    """The baseline's e5 vectors live beside the index folder, keyed by a hash of the text."""
+    return index_dir.with_name(index_dir.name + ".baseline-e5.npz")
+
+
 def slug(embedder: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", embedder.lower()).strip("-")
 
@@ -481,7 +486,10 @@ def main() -> int:
     if not args.no_baselines:
         started = time.perf_counter()
         ranked["baseline-keyword"] = baseline_keyword(items, queries, DEPTH)
-        cache = index_dir.with_name(index_dir.name + ".baseline-e5.npz")
+        cache = baseline_cache(index_dir)
+        shared = baseline_cache(DEFAULT_ROOT / slug(args.embedder))
+        if not cache.is_file() and shared.is_file():
+            shutil.copy2(shared, cache)  # the vectors depend on the item text only
         ranked["baseline-semantic"] = baseline_semantic(items, queries, cache, DEPTH)
         ranked["baseline-hybrid"] = {
             q["id"]: rrf_fuse(
