@@ -65,8 +65,9 @@ eval-decisions: $(STAMP)
 eval-ner: $(STAMP)
 	$(BIN)/python scripts/eval_ner.py
 
+## Search: dev and held-out tables, product modes and baselines (e.g. SEARCH_ARGS='--split dev --show-failures').
 eval-search: $(STAMP)
-	nice -n 10 $(BIN)/python scripts/eval_search.py
+	nice -n 10 $(BIN)/python scripts/eval_search.py $(SEARCH_ARGS)
 
 models: $(STAMP)
 	nice -n 10 $(BIN)/python scripts/train_ner.py
