@@ -146,8 +146,11 @@ SIGN_LANG = "eng"
 MAX_SIGN_CHECKS = 25  # second readings per page
 _SIGNLIKE = re.compile(r"^[3589$S&§]{1,2}$")  # "8", "$", and "83" for a smudged "§"
 _FUSED = re.compile(r"^[3589$S&§](\d{1,4}[a-zA-Z]?)[.:]?$")  # "859": sign and number as one word
+# At a line's end only the commonest misreadings: figures in tables end lines too.
+_FUSED_AT_END = re.compile(r"^[8$S&](\d{1,3}[a-zA-Z]?)[.:]?$")
 _NUMBER = re.compile(r"^(\d{1,4}[a-zA-Z]?)[.:]?$")
 _SECOND = re.compile(r"^§\s*(\d{1,4}[a-zA-Z]?)")
+_SECOND_AT_END = re.compile(r"§\s*(\d{1,4}[a-zA-Z]?)[.:]?$")
 
 
 @dataclass
@@ -176,29 +179,44 @@ def _tsv_lines(tsv: str) -> list[_Line]:
 
 
 def _text(lines: list[_Line]) -> str:
-    """Lines in reading order; a blank line between paragraphs, as Tesseract's text output."""
+    """Lines in reading order; a blank line where a new block starts or the gap above a line is
+    wider than a line (a paragraph break), not at every paragraph Tesseract guesses: it splits a
+    list of names with ordinary line spacing into many."""
+    heights = sorted(ln.box[3] for ln in lines)
+    height = heights[len(heights) // 2] if heights else 0
     out: list[str] = []
-    para: tuple[int, int] | None = None
+    prev: _Line | None = None
     for line in lines:
-        if para is not None and line.para != para:
-            out.append("")
+        if prev is not None:
+            gap = line.box[1] - (prev.box[1] + prev.box[3])
+            if line.para[0] != prev.para[0] or gap > height:
+                out.append("")
         out.append(" ".join(line.words))
-        para = line.para
+        prev = line
     return "\n".join(out) + "\n"
 
 
-def _misread_sign(words: list[str]) -> list[tuple[str, int]]:
-    """What a line may open with if its "§" was misread: (number, words it spans) candidates."""
-    if not words or words[0].startswith("§"):
+def _misread_sign(words: list[str]) -> list[tuple[str, int, int]]:
+    """Where a line may hold a misread "§ N": (number, first word, words spanned) candidates.
+
+    At the start of a line ("8 59 Title", "859 2025.034 BMN", "83 30 ...") and glued to a number
+    at its end ("Anna Ek (Ekonom) 825" for "§25" in an attendance list).
+    """
+    if not words:
         return []
-    out: list[tuple[str, int]] = []
-    if len(words) > 1 and _SIGNLIKE.match(words[0]):
-        number = _NUMBER.match(words[1])
-        if number:
-            out.append((number.group(1), 2))
-    fused = _FUSED.match(words[0])
-    if fused:
-        out.append((fused.group(1), 1))
+    out: list[tuple[str, int, int]] = []
+    if not words[0].startswith("§"):
+        if len(words) > 1 and _SIGNLIKE.match(words[0]):
+            number = _NUMBER.match(words[1])
+            if number:
+                out.append((number.group(1), 0, 2))
+        fused = _FUSED.match(words[0])
+        if fused:
+            out.append((fused.group(1), 0, 1))
+    if len(words) > 1:
+        fused = _FUSED_AT_END.match(words[-1])
+        if fused:
+            out.append((fused.group(1), len(words) - 1, 1))
     return out
 
 
@@ -217,14 +235,16 @@ def _check_sign(path: Path, number: int, line: _Line, tmp: Path, timeout: float)
         ).decode("utf-8", errors="replace")
     finally:
         crop.unlink(missing_ok=True)
-    m = _SECOND.match(again.strip())
-    if not m:
-        return
-    for expected, span in _misread_sign(line.words):
-        if m.group(1).lower() == expected.lower():
+    again = again.strip()
+    head, tail = _SECOND.match(again), _SECOND_AT_END.search(again)
+    for expected, at, span in reversed(_misread_sign(line.words)):  # the end first: indices hold
+        second = head if at == 0 else tail
+        if second and second.group(1).lower() == expected.lower():
             # The number as Tesseract wrote it ("12." stays "12.").
-            line.words[:span] = ["§", line.words[1] if span == 2 else line.words[0][1:]]
-            return
+            written = line.words[at + 1] if span == 2 else line.words[at][1:]
+            line.words[at : at + span] = ["§", written] if at == 0 else ["§" + written]
+            if at == 0:
+                return
 
 
 def _pdftoppm(path: Path, number: int, image: Path) -> list[str]:
