@@ -548,3 +548,19 @@ def test_bad_html_and_markdown_fail_with_a_reason(tmp_path: Path) -> None:
     tags_only = tmp_path / "bara-taggar.htm"
     tags_only.write_bytes(b"<html><body>" + b"<div></div>" * 5000 + b"</body></html>")
     _fails(tags_only, "no text in the document")
+
+
+def test_a_folders_own_readme_is_not_taken_for_a_document(tmp_path: Path) -> None:
+    from minutesearch.ingest import discover
+
+    (tmp_path / "README.md").write_text("# Arkiv\nProtokoll från nämnden 2025.\n")
+    (tmp_path / "SOURCES.md").write_text("| fil | datum |\n|---|---|\n| a.md | 2025-10-07 |\n")
+    (tmp_path / "2025-10-07_styrelsen.md").write_text(_MARKDOWN)
+    (tmp_path / "2025-09-02_kfn.html").write_text(_HTML)
+
+    found, bad = discover([tmp_path])
+
+    assert [p.name for p in found] == ["2025-09-02_kfn.html", "2025-10-07_styrelsen.md"]
+    assert not bad
+    # Named on the command line, a README is read like any file.
+    assert discover([tmp_path / "README.md"])[0] == [tmp_path / "README.md"]

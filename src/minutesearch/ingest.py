@@ -36,7 +36,7 @@ from .parallel import (
     process_pool,
 )
 from .parse import parse_document
-from .read import SUPPORTED_SUFFIXES, read_document
+from .read import SUPPORTED_SUFFIXES, is_folder_note, read_document
 from .stages import ProgressFn, StageContext, _no_progress
 from .store import Store
 
@@ -98,6 +98,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
                 if f.is_file()
                 and f.suffix.lower() in SUPPORTED_SUFFIXES
                 and not f.name.startswith(".")
+                and not is_folder_note(f)
             )
         elif p.is_file():
             found.append(p)

@@ -38,6 +38,10 @@ MAX_PAGES = 2000
 MAX_CHARS = 20_000_000
 MAX_SECONDS = 60.0  # a PDF whose text takes longer than this to extract is treated as hostile
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # the unzipped size a .docx may claim (zip bombs)
+FOLDER_NOTES = frozenset(
+    {"readme", "sources", "changelog", "license", "licence", "contributing", "notice", "authors"}
+)
+"""File names (without suffix) of a folder's notes about itself, skipped when a folder is walked."""
 MAX_MARKUP_BYTES = 10 * 1024 * 1024  # HTML/Markdown: a protocol page is well under 2 MB
 MIN_PAGE_LETTERS = 10  # a PDF page with fewer letters in its text layer has none (a scan)
 
@@ -50,6 +54,15 @@ class ReadResult:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text OCR read
+
+
+def is_folder_note(path: Path) -> bool:
+    """README.md, SOURCES.md, LICENSE.txt…: documentation of an archive folder, not a document.
+
+    Ingesting a folder skips them (with .md and .html now read, a folder's README would otherwise
+    be stored as a document); naming one explicitly still reads it.
+    """
+    return path.stem.lower() in FOLDER_NOTES
 
 
 def read_document(path: Path) -> ReadResult:
