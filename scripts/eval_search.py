@@ -440,6 +440,9 @@ def main() -> int:
         type=Path,
         help="index folder (default indexes/eval/<embedder>); use your own to run beside others",
     )
+    ap.add_argument(
+        "--index-root", type=Path, default=DEFAULT_ROOT, help="parent of <embedder>/ (older form)"
+    )
     ap.add_argument("--embedder", default="e5-small", help="product embedder (default e5-small)")
     ap.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     ap.add_argument("--no-baselines", action="store_true", help="score the product only")
@@ -468,7 +471,7 @@ def main() -> int:
     splits = SPLITS if args.split == "all" else (args.split,)
     if args.pool is None:
         queries = [q for q in queries if q["split"] in splits]
-    index_dir = args.index_dir or DEFAULT_ROOT / slug(args.embedder)
+    index_dir = args.index_dir or args.index_root / slug(args.embedder)
     settings = build(
         index_dir, args.embedder, [CORPUS_DIR, args.extra], args.all_stages, args.fresh
     )
