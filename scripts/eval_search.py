@@ -457,6 +457,13 @@ def main() -> int:
         help="per dev query: every system's nDCG@10, and hits/misses where hybrid < NDCG (0.5)",
     )
     ap.add_argument(
+        "--per-query",
+        action="store_const",
+        const=0.0,
+        dest="show_failures",
+        help="per dev query: every system's nDCG@10 (no hit lists)",
+    )
+    ap.add_argument(
         "--pool", type=Path, help="write the top 20 of every system per query (JSON) for judging"
     )
     args = ap.parse_args()
