@@ -84,6 +84,22 @@ def test_rrf_rewards_agreement() -> None:
     assert set(fused) == {"a", "b", "c", "d"}
 
 
+def test_baseline_keyword_is_an_or_query_with_swedish_stems_and_collapses_copies() -> None:
+    items = [
+        ("p-1", "p-1", "Skolskjuts\nRegler för skolskjutsar 2027"),
+        ("u-1", "p-1", "Skolskjuts\nUtdrag: regler för skolskjutsar 2027"),
+        ("p-2", "p-2", "Biblioteksplan\nPlan för biblioteken"),
+        ("p-3", "p-3", "Renhållningstaxa\nTaxan för sophämtning"),
+    ]
+    queries = [
+        {"id": "a", "query": "skolskjutsen xyzzy"},  # one word missing: OR still finds it
+        {"id": "b", "query": "biblioteken"},  # Swedish stemming meets "bibliotek"
+    ]
+    ranked = ev.baseline_keyword(items, queries, 10)
+    assert ranked["a"] == ["p-1"]  # the extract's copy counts as its protocol's item, once
+    assert ranked["b"] == ["p-2"]
+
+
 class _WordCounter:
     """A tokenizer stand-in that counts words plus the prefix and two specials."""
 
