@@ -88,7 +88,7 @@ def test_baseline_keyword_is_an_or_query_with_swedish_stems_and_collapses_copies
     items = [
         ("p-1", "p-1", "Skolskjuts\nRegler för skolskjutsar 2027"),
         ("u-1", "p-1", "Skolskjuts\nUtdrag: regler för skolskjutsar 2027"),
-        ("p-2", "p-2", "Biblioteksplan\nPlan för biblioteken"),
+        ("p-2", "p-2", "Biblioteksplan\nPlan för kommunens bibliotek"),
         ("p-3", "p-3", "Renhållningstaxa\nTaxan för sophämtning"),
     ]
     queries = [
