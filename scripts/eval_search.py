@@ -28,7 +28,9 @@ product's three modes, the three baselines and a grep for the key words, every p
 and graded. Then, before anyone saw a score on them, the split was fixed once by
 `assign_split()`: the new queries grouped by kind, each group shuffled with
 random.Random(f"minutesearch-split-{kind}") and its first round(share * n) made held-out, share
-chosen so that held-out is 1/3 of the whole file. Tune only on dev. Per-query details
+chosen so that held-out is 1/3 of the whole file. Tune only on dev. Queries added later must not
+move these: give a new batch its own draw (a new `first_new`) rather than rerunning this one; the
+test that replays the draw will say if a split moved. Per-query details
 (--show-failures) are printed for dev queries only: held-out failures must not be read.
 """
 
