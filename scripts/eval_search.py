@@ -30,8 +30,9 @@ and graded. Then, before anyone saw a score on them, the split was fixed once by
 random.Random(f"minutesearch-split-{kind}") and its first round(share * n) made held-out, share
 chosen so that held-out is 1/3 of the whole file. Tune only on dev. Queries added later must not
 move these: give a new batch its own draw (a new `first_new`) rather than rerunning this one; the
-test that replays the draw will say if a split moved. Per-query details
-(--show-failures) are printed for dev queries only: held-out failures must not be read.
+test that replays the draw will say if a split moved. The first 56 were pooled the same way
+afterwards (they had been judged from the product's lists only). Per-query details
+(--show-failures, --per-query) are printed for dev queries only: held-out failures are not read.
 """
 
 from __future__ import annotations
