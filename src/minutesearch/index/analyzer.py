@@ -211,7 +211,7 @@ class ParsedQuery:
     exclude: list[Clause] = field(default_factory=list)
     dnrs: list[tuple[str, list[str]]] = field(default_factory=list)  # (normalised key, stems)
     sections: list[str] = field(default_factory=list)
-    plain: str = ""  # the words without operators, for the embedder
+    plain: str = ""  # the query as asked, without operators or -words: for the embedder
     optional: list[Clause] = field(default_factory=list)  # question words: never required
 
     def match_stems(self) -> set[str]:
@@ -326,7 +326,16 @@ def parse_query(text: str) -> ParsedQuery:
         raise QueryError(
             f"Sökfrågan {text.strip()!r} innehåller inga sökbara ord (bara stoppord eller tecken)."
         )
-    q.plain = " ".join(plain) or text.strip()
+    # The embedder reads the question as asked, stop words and all ("vad ska det kosta …":
+    # dev semantic nDCG@10 0.796 -> 0.804), without operators and -excluded words.
+    asked: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.group(2) is not None:
+            if not m.group(1):
+                asked.append(m.group(2))
+        elif not (m.group(3).startswith("-") and len(m.group(3)) > 1):
+            asked.append(m.group(3).rstrip("*"))
+    q.plain = " ".join(w for w in asked if w.strip()) or " ".join(plain) or text.strip()
     return q
 
 
