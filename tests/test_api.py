@@ -249,3 +249,22 @@ def test_stats_add_up_to_the_lists(corpus: Corpus) -> None:
         corpus.stats("weather")
     with pytest.raises(QueryError):
         corpus.stats("year", count="pages")
+
+
+def test_every_json_contract_field_reaches_the_dataclasses(corpus: Corpus, seed_store) -> None:
+    """The API loses nothing the CLI's JSON has: item, meeting and trace fields all arrive."""
+    from minutesearch.analysis.threads import trace
+
+    first_id = seed_store.conn.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    item_json = seed_store.item_json(seed_store.item_row(first_id))
+    renamed = {"parts", "organisation"}  # parts flattened onto Item; organisation is org
+    item_fields = {f.name for f in fields(Item)}
+    assert set(item_json) - renamed <= item_fields
+    assert set(item_json["parts"]) - {"motions"} <= item_fields
+    doc_id = seed_store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]
+    meeting_json = seed_store.meeting_json(seed_store.document_row(doc_id))
+    assert set(meeting_json) - renamed <= {f.name for f in fields(Meeting)}
+    thread = corpus.threads()[0]
+    steps = trace(seed_store, corpus.settings, thread.items[0].id or "")
+    step_keys = set().union(*(set(s) for s in steps))
+    assert step_keys <= {f.name for f in fields(Step)}

@@ -128,6 +128,8 @@ class Item:
     orgs: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    section_label: str | None = None  # "3A" for a sub-§ of § 3
+    ocr_read: bool = False  # the § heading was read from an OCR misreading of "§"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
@@ -183,6 +185,8 @@ class Meeting:
     declared_sections: list[int] | None = None
     linked_item: str | None = None
     warnings: list[Any] = field(default_factory=list)
+    ocr: bool = False  # some pages were scanned and read by OCR
+    ocr_pages: list[int] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Meeting:
@@ -308,6 +312,8 @@ class Step:
     in_corpus: bool
     org: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # Liknande ärenden: similar items that share no evidence with the matter (start step only).
+    related: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
