@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minutesearch.errors import MinutesearchError
+from minutesearch.ingest import discover
 from minutesearch.parse import parse_document
-from minutesearch.read import SUPPORTED_SUFFIXES, read_document
+from minutesearch.read import read_document
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO.parent / "shared" / "corpus-extra"
@@ -85,7 +86,7 @@ def evaluate(root: Path) -> list[Row]:
     """Read and parse every document below `root`."""
     expected = sources_ranges(root)
     rows: list[Row] = []
-    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES):
+    for path in discover([root])[0]:
         rel = path.relative_to(root).as_posix()
         try:
             text = read_document(path).text
