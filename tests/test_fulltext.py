@@ -39,7 +39,7 @@ def test_index_folders_carry_stamps_and_no_temp_folders(seed_settings: Settings)
         and ft["format"] >= 1
         and ft["analyzer"] >= 1
     )
-    assert vec and vec["backend"] == "fake" and vec["dim"] == 64 and vec["model"]
+    assert vec and vec["backend"] == "fake" and vec["dim"] == 256 and vec["model"]
     with Store.open(seed_settings.index_dir, create=False) as store:
         assert ft["items"] == vec["items"] == store.counts()["items"]
     leftovers = [p.name for p in seed_settings.index_dir.iterdir() if p.name.startswith(".")]

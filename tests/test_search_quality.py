@@ -193,3 +193,33 @@ def test_e5_cut_keeps_a_real_match_and_drops_nonsense() -> None:
     assert kept("xyzzy plugh") == []
     assert 0 in kept("böter för felparkering") or 1 in kept("böter för felparkering")
     assert np.all(np.isfinite(matrix))
+
+
+# -- the TUI search screen --------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_tui_search_screen_says_menade_du_and_inga_traffar(seed_settings: Settings) -> None:
+    from textual.widgets import Input, Static
+
+    from minutesearch.tui.app import make_app
+    from minutesearch.tui.screens.search_screen import SearchScreen
+
+    app = make_app(seed_settings, debounce_s=0.01)
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def status_for(query: str) -> str:
+            screen = pilot.app.screen
+            assert isinstance(screen, SearchScreen)
+            screen.found = None
+            screen.query_one("#query", Input).value = query
+            for _ in range(500):
+                if screen.idle and screen.found is not None:
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause()
+            return str(screen.query_one("#status", Static).render())
+
+        assert "Menade du: familjehem?" in await status_for("familjhem")
+        status = await status_for("xyzzy plugh")
+        assert "Inga träffar" in status and "Menade du" not in status

@@ -44,7 +44,7 @@ from .fulltext import (
     write_stamp,
 )
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 1
 VECTORS = "windows"  # every window, the best counts; "lead": only title + lead (first window)
 WINDOW_WORDS = 160
 WINDOW_OVERLAP = 40
@@ -228,8 +228,8 @@ def _is_current(ctx: StageContext) -> bool:
     stamp = read_stamp(vectors_dir(ctx.index_dir))
     if not stamp or stamp.get("format") != FORMAT_VERSION:
         return False
-    if stamp.get("backend") != DISABLED and stamp.get("vectors") != VECTORS:
-        return False
+    if stamp.get("backend") != DISABLED and stamp.get("vectors", "windows") != VECTORS:
+        return False  # (indexes from before VECTORS hold windows)
     if stamp.get("backend") != ctx.settings.embedder:
         return False
     return ctx.settings.embedder == DISABLED or stamp.get("digest") == items_digest(ctx.store)
