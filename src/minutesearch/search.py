@@ -21,7 +21,13 @@ from .config import Settings
 from .errors import QueryError
 from .filters import Filters, allowed_items
 from .index.analyzer import TOKEN_PATTERN, ParsedQuery, fold, parse_query, snippet
-from .index.fulltext import fuzzy_items, keyword_candidates, more_like_this, unknown_words
+from .index.fulltext import (
+    LONG_QUERY_TERMS,
+    fuzzy_items,
+    keyword_candidates,
+    more_like_this,
+    unknown_words,
+)
 from .index.semantic import open_vectors, semantic_candidates, top_k
 from .store import Store
 
@@ -212,6 +218,8 @@ def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> 
     five letters), their words at the least edit distance, the most frequent first."""
     out = query
     changed = False
+    if len(q.must) + len(q.optional) > LONG_QUERY_TERMS:
+        return None  # a pasted paragraph is searched as it is
     for clause in unknown_words(settings.index_dir, q):
         word = fold(clause.raw)
         if not word.isalpha() or len(word) < 4:
