@@ -160,7 +160,15 @@ def index_text(text: str) -> str:
     The parts come after all the words, so a phrase of the text keeps its positions, and
     "böter" finds an item that says "parkeringsböter" (see decompound.py).
     """
-    return " ".join(analyze(text) + compound_parts(text))
+    terms: list[str] = []
+    parts: list[str] = []
+    for token in _WORD.findall(text):  # one pass: this runs over every item at ingest
+        term, extra = _term(token)
+        if term:
+            terms.append(term)
+        if extra:
+            parts += extra
+    return " ".join(terms + parts)
 
 
 def normalize_dnr(dnr: str) -> str:
