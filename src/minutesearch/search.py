@@ -182,10 +182,14 @@ def search(
         kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
         kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
     sem: list[tuple[str, float]] | None = None
+    unlisted = 0
     if mode == "hybrid" and not q.must:
         mode = "keyword"  # only diarienummer / § numbers: nothing for an embedder to mean
     if mode in ("semantic", "hybrid"):
-        raw = semantic_candidates(settings, q, allowed, SEMANTIC_DEPTH * 2, cut=SEMANTIC_CUT)
+        counted: list[int] = []
+        raw = semantic_candidates(
+            settings, q, allowed, SEMANTIC_DEPTH * 2, cut=SEMANTIC_CUT, matches=counted
+        )
         if raw is None:
             note = (
                 "Indexet saknar semantiska vektorer (embedder 'none' eller ej byggt);"
@@ -196,7 +200,10 @@ def search(
                 kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
             mode = "keyword"
         else:
-            sem = _collapse(raw, _canonical_map(store, raw), allowed)[:SEMANTIC_DEPTH]
+            merged = _collapse(raw, _canonical_map(store, raw), allowed)
+            sem = merged[:SEMANTIC_DEPTH]
+            # Matches past the fetched depth still count (an estimate: they are not collapsed).
+            unlisted = max(0, (counted[0] if counted else 0) - len(raw)) + len(merged) - len(sem)
     if mode == "hybrid" and sem is not None:
         ranked = fuse(kw, sem, fallback)
     elif mode == "semantic" and sem is not None:
@@ -208,7 +215,8 @@ def search(
     ]
     hint = suggestion(store, settings, q, query)
     elapsed = (time.perf_counter() - started) * 1000
-    return SearchResult(hits, len(ranked), round(elapsed, 1), mode, fallback, note, hint)
+    total = len(ranked) + (unlisted if mode in ("semantic", "hybrid") else 0)
+    return SearchResult(hits, total, round(elapsed, 1), mode, fallback, note, hint)
 
 
 def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> str | None:

@@ -404,11 +404,13 @@ def semantic_candidates(
     depth: int,
     *,
     cut: bool = True,
+    matches: list[int] | None = None,
 ) -> list[tuple[str, float]] | None:
     """Ranked (item id, cosine) by best window, or None when the index has no vectors.
 
     With `cut`, only items that clear the semantic cut (see SEMANTIC_CUTS): a query that
-    means nothing in the corpus gets an empty list. Only the best `depth` items are sorted
+    means nothing in the corpus gets an empty list. `matches`, when given, receives how many
+    items clear it (the list holds at most `depth` of them). Only the best `depth` items are sorted
     (argpartition), and -exclusions are checked among those alone; when exclusions thin the
     list out, the next best are fetched.
     """
@@ -432,6 +434,8 @@ def semantic_candidates(
         keep &= vi.mask(allowed)
     scores = np.where(keep, scores, np.float32(-np.inf))
     available = int(keep.sum())
+    if matches is not None:
+        matches.append(available)  # every item that clears the cut, not only the first `depth`
     k = min(depth, available)
     while True:
         top = top_k(scores, k)
