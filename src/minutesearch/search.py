@@ -243,7 +243,8 @@ def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> 
         scored = [(edit_distance(word, c), -n, c) for c, n in counts.items()]
         best = min((t for t in scored if t[0] <= limit), default=None)
         if best is not None:
-            out = re.sub(rf"(?<!\w){re.escape(clause.raw)}(?!\w)", best[2], out, count=1)
+            word = best[2].capitalize() if clause.raw[:1].isupper() else best[2]
+            out = re.sub(rf"(?<!\w){re.escape(clause.raw)}(?!\w)", word, out, count=1)
             changed = True
     return out if changed else None
 
