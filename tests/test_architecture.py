@@ -21,6 +21,7 @@ HEAVY = (
     "sklearn",
     "whoosh",
     "tantivy",
+    "ray",
 )
 
 

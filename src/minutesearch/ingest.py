@@ -12,7 +12,7 @@ import pickle
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
@@ -25,6 +25,7 @@ from . import ocr
 from .atomic import swap_into_place
 from .config import Settings
 from .errors import MinutesearchError, ReadError, StoreError
+from .executors import FileExecutor, FileJob
 from .locations import PROJECT_ROOT, store_path
 from .model import Document
 from .parallel import (
@@ -133,16 +134,35 @@ def ingest(
     rebuild: bool = False,
     progress: ProgressFn = _no_progress,
     stages: list[Stage] | None = None,
+    executor: FileExecutor | None = None,
 ) -> IngestReport:
     """Ingest files into the store under settings.index_dir; never damages what was stored.
 
     One ingest at a time per index folder (StoreError for a second one); readers never wait.
+    `executor` is where new and changed files are read and parsed (default: this machine's worker
+    processes, `LocalExecutor`); the store is written here, in file order, whichever it is.
     """
     paths = list(paths)
     with ingest_lock(settings.index_dir):
         if rebuild:
-            return _rebuild(paths, settings, progress, stages)
-        return _ingest(paths, settings, progress, stages)
+            return _rebuild(paths, settings, progress, stages, executor)
+        return _ingest(paths, settings, progress, stages, executor)
+
+
+class LocalExecutor:
+    """Files read and parsed by `workers` forked processes of this machine, or in-process."""
+
+    name = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def map_files(
+        self, jobs: Sequence[FileJob], preload: Preload
+    ) -> Generator[Document | FileOutcome, None, None]:
+        if self.workers > 1 and len(jobs) > 1:
+            return read_in_workers(jobs, self.workers, preload)
+        return (read_and_parse(job.path, job.key) for job in jobs)
 
 
 @contextmanager
@@ -170,7 +190,11 @@ def ingest_lock(idx_dir: Path) -> Iterator[None]:
 
 
 def _ingest(
-    paths: list[Path], settings: Settings, progress: ProgressFn, stages: list[Stage] | None
+    paths: list[Path],
+    settings: Settings,
+    progress: ProgressFn,
+    stages: list[Stage] | None,
+    executor: FileExecutor | None,
 ) -> IngestReport:
     report = IngestReport()
     files, bad = discover(paths)
@@ -180,11 +204,11 @@ def _ingest(
         changed: set[str] = set()
         stages = stages if stages is not None else default_stages()
         preload = Preload([partial(p, settings) for p in _preparations(stages)])
-        workers = effective_workers(settings)
+        executor = executor or LocalExecutor(effective_workers(settings))
         # Scanned pages are counted from every reader process; the bar shows "ocr done/total".
         ocr.track_progress(partial(progress, "ocr"))
         try:
-            for outcome in _store_files(store, files, known, workers, progress, preload):
+            for outcome in _store_files(store, files, known, executor, progress, preload):
                 report.files.append(outcome)
                 if outcome.status in ("new", "changed") and outcome.doc_id:
                     changed.add(outcome.doc_id)
@@ -242,12 +266,10 @@ def _stage_is_current(ctx: StageContext, stage: Stage) -> bool:
     return bool(check(ctx)) if check else True
 
 
-@dataclass
-class _ToRead:
+@dataclass(frozen=True)
+class _ToRead(FileJob):
     """A file whose content is new or changed: it is read, parsed and stored."""
 
-    path: Path
-    key: str
     digest: str
 
 
@@ -287,21 +309,19 @@ def _store_files(
     store: Store,
     files: list[Path],
     known: dict[str, str],
-    workers: int,
+    executor: FileExecutor,
     progress: ProgressFn,
     preload: Preload,
 ) -> Iterator[FileOutcome]:
-    """Outcomes of the files in order; new and changed ones are read (maybe in workers), then stored.
+    """Outcomes of the files in order; new and changed ones are read by `executor`, then stored.
 
     Only this process writes to the store, one document per transaction in file order, so the
-    store ends up the same whatever the number of workers. While workers read, `preload` runs.
+    store ends up the same whatever the executor and its number of workers. While workers read,
+    `preload` runs.
     """
     checked = [_check_file(path, known) for path in files]
     to_read = [c for c in checked if isinstance(c, _ToRead)]
-    if workers > 1 and len(to_read) > 1:
-        parsed = read_in_workers(to_read, workers, preload)
-    else:
-        parsed = (read_and_parse(f.path, f.key) for f in to_read)
+    parsed = executor.map_files(to_read, preload)
     with closing(parsed):
         for n, check in enumerate(checked):
             progress("read", n, len(files))
@@ -324,7 +344,7 @@ def _store_one(
 
 
 def read_in_workers(
-    to_read: list[_ToRead], workers: int, preload: Preload | None = None
+    to_read: Sequence[FileJob], workers: int, preload: Preload | None = None
 ) -> Generator[Document | FileOutcome, None, None]:
     """`read_and_parse` of each file, in order, computed by a pool of `workers` processes.
 
@@ -337,7 +357,7 @@ def read_in_workers(
     """
     preload = preload or Preload([])
     pending = deque(to_read)
-    in_flight: deque[tuple[_ToRead, Future[Document | FileOutcome]]] = deque()
+    in_flight: deque[tuple[FileJob, Future[Document | FileOutcome]]] = deque()
     pool = process_pool(workers)
     try:
         while pending or in_flight:
@@ -376,7 +396,7 @@ def read_in_workers(
 
 
 def _after_break(
-    in_flight: list[tuple[_ToRead, Future[Document | FileOutcome]]],
+    in_flight: list[tuple[FileJob, Future[Document | FileOutcome]]],
 ) -> Iterator[Document | FileOutcome]:
     """The files that were in flight when the pool broke: finished results, others read alone."""
     for todo, future in in_flight:
@@ -386,7 +406,7 @@ def _after_break(
             yield _read_alone(todo)
 
 
-def _result(todo: _ToRead, future: Future[Document | FileOutcome]) -> Document | FileOutcome:
+def _result(todo: FileJob, future: Future[Document | FileOutcome]) -> Document | FileOutcome:
     """The result of one worker's read; BrokenProcessPool passes through to the caller."""
     try:
         return future.result()
@@ -401,7 +421,7 @@ def _internal_error(key: str, exc: Exception) -> FileOutcome:
     return FileOutcome(key, "skipped", reason=f"internal error: {type(exc).__name__}: {exc}")
 
 
-def _read_alone(todo: _ToRead) -> Document | FileOutcome:
+def _read_alone(todo: FileJob) -> Document | FileOutcome:
     """`read_and_parse` in a process of its own: if that process dies, the file is skipped."""
     ctx = fork_context()
     if ctx is None:
@@ -454,7 +474,11 @@ def _remove_vanished(
 
 
 def _rebuild(
-    paths: list[Path], settings: Settings, progress: ProgressFn, stages: list[Stage] | None
+    paths: list[Path],
+    settings: Settings,
+    progress: ProgressFn,
+    stages: list[Stage] | None,
+    executor: FileExecutor | None,
 ) -> IngestReport:
     """Build a fresh index beside the old one, then swap: the old one survives any failure."""
     target = settings.index_dir
@@ -465,7 +489,7 @@ def _rebuild(
         if cache.is_file():  # starting over must not mean embedding every unchanged text again
             shutil.copy2(cache, tmp / "embeddings.sqlite")
         fresh = Settings(**{**settings.__dict__, "index_dir": tmp})
-        report = ingest(paths, fresh, progress=progress, stages=stages)
+        report = ingest(paths, fresh, progress=progress, stages=stages, executor=executor)
         if store_path(target).exists():
             from .analysis.watches import carry_over
 

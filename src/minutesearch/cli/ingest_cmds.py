@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import textwrap
 from pathlib import Path
@@ -42,6 +43,20 @@ from .common import AppContext, echo_json_lines, pass_app
     show_default=True,
     help="Processes for reading and NER; 0 = one per CPU core (at most 4).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where files are read and parsed: this machine's processes, or Ray tasks"
+    " (needs minutesearch[cluster]). The store is written here, in file order, either way.",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="Ray cluster to use with --executor ray (e.g. ray://head:10001 or auto);"
+    " default: start a local Ray instance for this run.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_app
 def ingest(
@@ -53,15 +68,28 @@ def ingest(
     keyword_engine: str | None,
     workers: int,
     quiet: bool,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> None:
     """Read protocols (PDF, DOCX, HTML, Markdown, text) into the store. Default: corpus/."""
     from ..ingest import ingest as run_ingest
 
+    if ray_address and executor != "ray":
+        raise click.UsageError("--ray-address needs --executor ray")
     targets = list(paths) or [CORPUS_DIR]
     engine = {"keyword_engine": keyword_engine} if keyword_engine else {}
     settings = app.settings(embedder=embedder, ner=not no_ner, workers=workers, **engine)
     bar = _Progress(quiet or not sys.stderr.isatty())
-    report = run_ingest(targets, settings, rebuild=rebuild, progress=bar)
+    with contextlib.ExitStack() as stack:
+        chosen = None
+        if executor == "ray":
+            from ..executors import RayExecutor
+            from ..parallel import effective_workers
+
+            chosen = stack.enter_context(
+                RayExecutor(ray_address, num_cpus=effective_workers(settings))
+            )
+        report = run_ingest(targets, settings, rebuild=rebuild, progress=bar, executor=chosen)
     bar.close()
     for f in report.skipped:
         click.echo(f"Hoppade över {f.source}: {f.reason}", err=True)

@@ -1,0 +1,201 @@
+"""Where ingest's per-file work runs: this machine's worker processes, or a Ray cluster.
+
+The seam is small (`FileExecutor`): given the files to read, in file order, yield for each one the
+parsed `Document` or the `FileOutcome` that says why it was skipped, in the same order. What runs
+for a file is always `ingest.read_and_parse` (read, OCR, parse), so every executor gives the same
+documents; the store and the indexes are written by the calling process alone, in file order, so
+the result of an ingest does not depend on the executor.
+
+Ray is an optional extra (`pip install minutesearch[cluster]`) and is imported only when a Ray
+executor is asked for: `minutesearch --help` and a local ingest never load it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .errors import MinutesearchError
+
+if TYPE_CHECKING:
+    from .parallel import Preload
+
+EXECUTORS = ("local", "ray")
+RAY_ATTEMPTS = 3
+"""Tries per file on Ray: a file whose worker dies this many times is skipped, with the reason."""
+RAY_IN_FLIGHT_PER_CPU = 4
+"""Files queued per cluster CPU, so no worker waits while the driver stores, and memory stays
+bounded (each queued file's bytes sit in Ray's object store)."""
+INSTALL_HINT = "pip install minutesearch[cluster]"
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One new or changed file: where it is and the key it is stored under."""
+
+    path: Path
+    key: str
+
+
+ReadFn = Callable[[Path, str], Any]
+"""`read_and_parse(path, key) -> Document | FileOutcome`, or a stand-in with that shape (tests)."""
+
+
+class FileExecutor(Protocol):
+    """Maps files to their parsed results, in the order given."""
+
+    name: str
+
+    def map_files(self, jobs: Sequence[FileJob], preload: Preload) -> Generator[Any, None, None]:
+        """`read_and_parse` of each job, in order (closing it stops the work left); `preload`
+        is started once the workers run."""
+        ...
+
+
+class RayExecutor:
+    """Reads and parses files as Ray tasks; the caller stores the results in order.
+
+    Each file's bytes are sent with its task (Ray's object store), so the cluster's nodes need no
+    shared file system; a task writes them to a temporary file of the same name and reads that. A
+    task whose worker dies (a crash in a parser, the OOM killer, a lost node) is run again by Ray,
+    up to `RAY_ATTEMPTS` times in all; after that the file is skipped with the reason, like any
+    bad file. Files too large to read are rejected here, without being sent.
+
+    Used as a context manager: it connects to the cluster at `address` (`ray.init(address=...)`),
+    or without one starts a local Ray instance of `num_cpus` CPUs and shuts it down at the end.
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        num_cpus: int = 2,
+        read_fn: ReadFn | None = None,
+    ) -> None:
+        self.address = address
+        self.num_cpus = num_cpus
+        self.read_fn = read_fn
+        self._ray: Any = None
+        self._task: Any = None
+        self._started = False
+
+    def __enter__(self) -> RayExecutor:
+        self._ray = import_ray()
+        ray = self._ray
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from here
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {
+                "include_dashboard": False,
+                "log_to_driver": False,
+                "configure_logging": False,
+            }
+            try:
+                if self.address:
+                    ray.init(address=self.address, **kwargs)
+                else:
+                    ray.init(num_cpus=self.num_cpus, **kwargs)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                where = f"klustret {self.address}" if self.address else "en lokal Ray-instans"
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise MinutesearchError(
+                    f"Kunde inte ansluta till {where}: {first}", "Ray-fel"
+                ) from exc
+            self._started = True
+        self._task = ray.remote(max_retries=RAY_ATTEMPTS - 1, num_cpus=1)(_read_shipped)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._started and self._ray is not None:
+            self._ray.shutdown()
+        self._started = False
+
+    def cpus(self) -> int:
+        """CPUs of the cluster (at least 1)."""
+        return max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+
+    def map_files(self, jobs: Sequence[FileJob], preload: Preload) -> Generator[Any, None, None]:
+        from .ingest import read_and_parse
+        from .read import MAX_BYTES
+
+        if self._task is None:
+            raise RuntimeError("RayExecutor is used as a context manager")
+        ray = self._ray
+        read_fn = self.read_fn or read_and_parse
+        preload.start()  # nothing is forked here: loading can start at once
+        limit = RAY_IN_FLIGHT_PER_CPU * self.cpus()
+        pending = deque(jobs)
+        in_flight: deque[tuple[FileJob, Any]] = deque()
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < limit:
+                    job = pending.popleft()
+                    in_flight.append((job, self._submit(job, read_fn, MAX_BYTES)))
+                job, ref = in_flight.popleft()
+                if not isinstance(ref, ray.ObjectRef):
+                    yield ref  # decided here: the file was not sent
+                    continue
+                yield self._result(job, ref)
+        finally:
+            for _, ref in in_flight:
+                if isinstance(ref, ray.ObjectRef):
+                    ray.cancel(ref, force=True)
+
+    def _submit(self, job: FileJob, read_fn: ReadFn, max_bytes: int) -> Any:
+        """A task reading `job`, or the outcome at once for a file that cannot be sent."""
+        try:
+            if job.path.stat().st_size > max_bytes:
+                return read_fn(job.path, job.key)  # rejected by size without reading it
+            data = job.path.read_bytes()
+        except OSError:
+            return read_fn(job.path, job.key)  # the reader words the reason
+        return self._task.remote(job.path.name, data, job.key, read_fn)
+
+    def _result(self, job: FileJob, ref: Any) -> Any:
+        from .ingest import FileOutcome, _internal_error
+
+        ray = self._ray
+        try:
+            return ray.get(ref)
+        except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as exc:
+            return FileOutcome(
+                job.key,
+                "skipped",
+                reason=f"reading it crashed the Ray worker {RAY_ATTEMPTS} times"
+                f" ({type(exc).__name__})",
+            )
+        except ray.exceptions.RayError as exc:
+            cause = getattr(exc, "cause", None)
+            return _internal_error(job.key, cause if isinstance(cause, Exception) else exc)
+
+
+def _read_shipped(name: str, data: bytes, key: str, read_fn: ReadFn) -> Any:
+    """In a Ray worker: write the file's bytes under its own name, then read and parse it."""
+    with tempfile.TemporaryDirectory(prefix="minutesearch-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return read_fn(path, key)
+
+
+def import_ray() -> Any:
+    """The `ray` module, or a clear error naming the extra that installs it."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise MinutesearchError(
+            f"--executor ray behöver Ray, som inte är installerat: {INSTALL_HINT}",
+            "Ray saknas",
+        ) from exc
+    return ray

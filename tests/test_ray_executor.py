@@ -1,0 +1,309 @@
+"""`ingest --executor ray`: files read and parsed as Ray tasks store exactly what the local
+executor stores; a worker killed mid-task costs a retry of its file only; a file that kills its
+worker three times is skipped with the reason; Ray is never imported unless asked for.
+
+All Ray tests share one local Ray instance (starting one costs ~10 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from minutesearch.cli import main
+from minutesearch.config import Settings
+from minutesearch.entities.pipeline import annotate
+from minutesearch.executors import RAY_ATTEMPTS, FileExecutor, RayExecutor
+from minutesearch.ingest import IngestReport, discover, ingest, read_and_parse
+from minutesearch.locations import store_path
+from minutesearch.store import Store
+
+ray = pytest.importorskip("ray", reason="Ray is the optional extra minutesearch[cluster]")
+
+CLI = [sys.executable, "-c", "from minutesearch.cli import main; main()"]
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+EXTRA_SLICE = 24
+"""corpus-extra PDFs compared executor against executor (every fourth, sorted: both issuers)."""
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+TABLES = {
+    "documents": "SELECT * FROM documents ORDER BY id",
+    "attendees": "SELECT * FROM attendees ORDER BY doc_id, position",
+    "items": "SELECT * FROM items ORDER BY id",
+    "mentions": "SELECT item_id, label, text, start, end FROM mentions ORDER BY id",
+}
+
+
+def snapshot(idx: Path) -> Snapshot:
+    """The rows ingest writes, without the time each document was ingested."""
+    with Store.open(idx, create=False) as store:
+        out: Snapshot = {}
+        for table, sql in TABLES.items():
+            cursor = store.conn.execute(sql)
+            names = [d[0] for d in cursor.description]
+            out[table] = [
+                tuple(v for n, v in zip(names, row, strict=True) if n != "ingested_at")
+                for row in cursor
+            ]
+        return out
+
+
+@pytest.fixture(scope="session")
+def ray_executor() -> Iterator[RayExecutor]:
+    """One local Ray instance (2 CPUs) for every test here; shut down at the end."""
+    with RayExecutor(num_cpus=2) as executor:
+        yield executor
+    assert not ray.is_initialized()
+
+
+def run(
+    idx: Path,
+    paths: list[Path],
+    executor: FileExecutor | None,
+    *,
+    ner: bool = False,
+    stages: list[Any] | None = None,
+) -> tuple[IngestReport, Snapshot]:
+    settings = Settings(index_dir=idx, embedder="none", ner=ner, workers=2)
+    report = ingest(paths, settings, stages=[] if stages is None else stages, executor=executor)
+    return report, snapshot(idx)
+
+
+def outcomes(report: IngestReport) -> list[tuple[str, str, int, str | None]]:
+    return [(f.source, f.status, f.items, f.reason) for f in report.files]
+
+
+def test_seeds_give_the_same_store_and_entities_as_local(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    local, expected = run(tmp_path / "local", [seeds_dir], None, ner=True, stages=[annotate])
+    remote, got = run(tmp_path / "ray", [seeds_dir], ray_executor, ner=True, stages=[annotate])
+    assert outcomes(remote) == outcomes(local)
+    assert got["items"] and got["mentions"]
+    assert got == expected
+
+
+def test_corpus_extra_slice_gives_the_same_store_as_local(
+    ray_executor: RayExecutor, extra_dir: Path, tmp_path: Path
+) -> None:
+    files, _ = discover([extra_dir])
+    chosen = files[::4][:EXTRA_SLICE]
+    local, expected = run(tmp_path / "local", chosen, None, stages=[annotate])
+    remote, got = run(tmp_path / "ray", chosen, ray_executor, stages=[annotate])
+    assert outcomes(remote) == outcomes(local)
+    assert len(got["items"]) > len(chosen)
+    assert got == expected
+
+
+def test_bad_files_are_skipped_with_the_local_reason(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    (folder / "a.txt").write_bytes(seed.read_bytes())
+    (folder / "b.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4000))
+    (folder / "c.docx").write_bytes(b"not a zip at all")
+    (folder / "d.txt").write_bytes(b"")
+    local, expected = run(tmp_path / "local", [folder], None)
+    remote, got = run(tmp_path / "ray", [folder], ray_executor)
+    assert [Path(f.source).name for f in remote.skipped] == ["b.pdf", "c.docx", "d.txt"]
+    assert outcomes(remote) == outcomes(local)
+    assert got == expected
+
+
+def crashing_reader(victim: str, attempts_dir: Path, crashes: int) -> Any:
+    """A `read_and_parse` whose worker dies (os._exit) on the first `crashes` tries of `victim`.
+
+    Every try leaves a file in attempts_dir, so the test can count them across processes. Defined
+    inside a function so Ray ships it by value to its workers.
+    """
+
+    def read(path: Path, key: str) -> Any:
+        if path.name == victim:
+            tries = len(list(attempts_dir.iterdir()))
+            (attempts_dir / f"try{tries}-{os.getpid()}").touch()
+            if tries < crashes:
+                os._exit(9)
+        return read_and_parse(path, key)
+
+    return read
+
+
+def test_a_worker_killed_mid_task_costs_a_retry_of_its_file_only(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    _, expected = run(tmp_path / "local", seeds, None)
+    tries = tmp_path / "tries"
+    tries.mkdir()
+    flaky = RayExecutor(read_fn=crashing_reader(seeds[1].name, tries, crashes=1))
+    with flaky:
+        report, got = run(tmp_path / "ray", seeds, flaky)
+    assert ray.is_initialized(), "a second executor must not shut down the shared instance"
+    assert not report.skipped
+    assert len(list(tries.iterdir())) == 2  # killed once, read on the retry
+    assert got == expected
+
+
+def test_a_file_that_kills_its_worker_three_times_is_skipped(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    victim = seeds[2]
+    _, expected = run(tmp_path / "local", [s for s in seeds if s != victim], None)
+    tries = tmp_path / "tries"
+    tries.mkdir()
+    deadly = RayExecutor(read_fn=crashing_reader(victim.name, tries, crashes=99))
+    with deadly:
+        report, got = run(tmp_path / "ray", seeds, deadly)
+    assert [Path(f.source).name for f in report.files] == [s.name for s in seeds]
+    assert [Path(f.source).name for f in report.skipped] == [victim.name]
+    assert f"crashed the Ray worker {RAY_ATTEMPTS} times" in (report.skipped[0].reason or "")
+    assert len(list(tries.iterdir())) == RAY_ATTEMPTS
+    assert got == expected
+
+
+def test_cli_ingest_with_the_ray_executor(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """Through the CLI (reusing the running instance); a second run finds nothing new."""
+    args = ["--index-dir", str(tmp_path / "idx"), "ingest", str(seeds_dir), "--embedder", "none"]
+    first = CliRunner().invoke(main, [*args, "--no-ner", "-q", "--executor", "ray"])
+    assert first.exit_code == 0, first.output
+    assert "5 nya" in first.output
+    again = CliRunner().invoke(main, [*args, "--no-ner", "-q", "--executor", "ray"])
+    assert "5 oförändrade" in again.output
+    bad = CliRunner().invoke(main, [*args, "--ray-address", "auto"])
+    assert bad.exit_code == 2 and "--executor ray" in bad.output
+
+
+def test_sigkill_of_the_driver_leaves_whole_documents(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """The driver alone writes, one document per transaction: killing it mid-run leaves whole
+    documents, and the next ingest completes the store (the local executor's guarantee)."""
+    folder = tmp_path / "gen"
+    folder.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    for i in range(40):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8") + f"\nKopia {i}.\n"
+        (folder / f"g{i:03d}__{seeds[i % len(seeds)].name}").write_text(text, encoding="utf-8")
+    run(tmp_path / "local", [folder], None)
+    want = _items_per_document(tmp_path / "local")
+    idx = tmp_path / "idx"
+    address = ray.get_runtime_context().gcs_address
+    ingest_args = ["ingest", str(folder), "--embedder", "none", "--no-ner", "-q"]
+    ray_args = ["--executor", "ray", "--ray-address", address]
+    env = {**os.environ, **ENV}  # with the token mode the running instance set (RAY_AUTH_MODE)
+    proc = subprocess.Popen(
+        [*CLI, "--index-dir", str(idx), *ingest_args, *ray_args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    _wait_for_documents(proc, idx, 5)
+    proc.send_signal(signal.SIGSTOP)  # freeze, look, then kill exactly this state
+    stored = _count_documents(idx)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert 0 < stored < 40, "killed outside the store phase"
+    items_of = _items_per_document(idx)
+    assert len(items_of) == stored
+    for doc_id, n in items_of.items():
+        assert n == want[doc_id], f"{doc_id} half-written: {n} items"
+    again = subprocess.run(
+        [*CLI, "--index-dir", str(idx), *ingest_args, *ray_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    assert _items_per_document(idx) == want
+
+
+def _items_per_document(idx: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"file:{store_path(idx)}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = conn.execute(
+            "SELECT d.id, count(i.id) FROM documents d LEFT JOIN items i ON i.doc_id = d.id"
+            " GROUP BY d.id"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {str(doc_id): int(n) for doc_id, n in rows}
+
+
+def _count_documents(idx: Path) -> int:
+    if not store_path(idx).exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{store_path(idx)}?mode=ro", uri=True, timeout=30)
+        try:
+            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _wait_for_documents(proc: subprocess.Popen[bytes], idx: Path, at_least: int) -> int:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        n = _count_documents(idx)
+        if n >= at_least:
+            return n
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            pytest.fail(f"ingest ended (exit {proc.returncode}) before {at_least} documents: {err}")
+        time.sleep(0.005)
+    pytest.fail("ingest made no progress in 120 s")
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENV,
+    )
+    return {m.split(".")[0] for m in json.loads(out.stdout.strip().splitlines()[-1])}
+
+
+def test_a_local_ingest_never_imports_ray(seeds_dir: Path, tmp_path: Path) -> None:
+    loaded = _modules_after(
+        "from minutesearch.cli import main\n"
+        f"try:\n    main(['--index-dir', {str(tmp_path / 'idx')!r}, 'ingest', {str(seeds_dir)!r},"
+        " '--embedder', 'none', '--no-ner', '-q'])\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code"
+    )
+    assert "minutesearch" in loaded and "ray" not in loaded
+
+
+def test_without_ray_the_ray_executor_names_the_extra(seeds_dir: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\nsys.modules['ray'] = None  # as if not installed\n"
+        "from minutesearch.cli import main\n"
+        f"main(['--index-dir', {str(tmp_path / 'idx')!r}, 'ingest', {str(seeds_dir)!r},"
+        " '--executor', 'ray'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "pip install minutesearch[cluster]" in done.stderr
+    assert not (tmp_path / "idx").exists()
