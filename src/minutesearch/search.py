@@ -44,6 +44,8 @@ MODES = ("keyword", "semantic", "hybrid")
 # One filter model for every list (filters.py); the old names stay importable from here.
 SearchFilters = Filters
 _WORDS = re.compile(TOKEN_PATTERN)
+SUGGEST_ITEMS = 10  # items with a near term, read for "Menade du"
+SUGGEST_CHARS = 4000
 
 
 @dataclass
@@ -234,9 +236,11 @@ def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> 
             continue
         limit = 1 if len(word) <= 5 else 2
         counts: dict[str, int] = {}
-        for item_id in fuzzy_items(settings.index_dir, clause.stems[0], limit):
+        for item_id in fuzzy_items(settings.index_dir, clause.stems[0], limit, SUGGEST_ITEMS):
             row = store.item_row(item_id)
-            for token in _WORDS.findall(f"{row['title']} {row['text']}"):
+            # The start of each item is enough to find the word (and keeps this cheap in the
+            # TUI, which searches as the user types).
+            for token in _WORDS.findall(f"{row['title']} {(row['text'] or '')[:SUGGEST_CHARS]}"):
                 cand = fold(token)
                 if cand != word and abs(len(cand) - len(word)) <= limit:
                     counts[cand] = counts.get(cand, 0) + 1
