@@ -116,6 +116,20 @@ def test_association_bare_and_inline_headings_with_running_header() -> None:
     assert all("PROTOKOLL" not in i.text for i in doc.items)
 
 
+def test_body_prefix_headings_on_page_tops_and_forts_in_parentheses() -> None:
+    """'KF § 89   Dnr …' at the top of several pages is a heading, not a running header, and
+    'KF § 89 (forts.)' continues § 89 instead of starting it again."""
+    path = LAYOUTS / "body_prefix_wordproc.txt"
+    doc = parse_document(read_document(path).text, path.name)
+    assert doc.kind == "protocol"
+    assert [i.section for i in doc.items] == list(range(87, 100))
+    by_section = {i.section: i for i in doc.items}
+    assert by_section[89].dnr and by_section[89].title.startswith("Budget")
+    assert not doc.warnings
+    seg = parse_traced(read_document(path).text, path.name)[1]
+    assert [c.reason for c in seg.rejected if c.number == 89] == ["continued"]
+
+
 def test_ocr_misread_signs_only_with_ocr() -> None:
     text = (LAYOUTS / "ocr_scan.txt").read_text(encoding="utf-8")
     plain = parse_document(text, "scan.pdf")

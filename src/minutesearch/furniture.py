@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .textutil import _TERMINAL, _typical_width, is_heading, normalize_whitespace
+from .textutil import _TERMINAL, SECTION_START, _typical_width, is_heading, normalize_whitespace
 
 _PAGE_NUMBER = re.compile(
     r"^(?:sida\s*)?-?\s*\d{1,4}\s*-?\s*(?:(?:av|/|of)\s*\d{1,4}|\(\s*\d{1,4}\s*\))?$", re.I
@@ -31,13 +31,12 @@ _DATE = re.compile(
     r"september|oktober|november|december) \d{4}",
     re.I,
 )
-_SECTION_HEAD = re.compile(r"^§+\s*[\d#]")  # "#": digits masked by _page_key
 _EDGE = 8  # header/footer lines are looked for among the first and last 8 non-blank lines
 
 
 def _protected(key: str) -> bool:
     """Lines that are content however often they recur: § headings and section headings."""
-    return bool(_SECTION_HEAD.match(key)) or is_heading(key)
+    return bool(SECTION_START.match(key)) or is_heading(key)
 
 
 def _page_key(line: str) -> str:

@@ -50,7 +50,12 @@ _LIST_ITEM = re.compile(
     r"^\s*(?:[•●○◦▪■□◆◇➢➤►·*\uf0b7\uf0a7\uf0d8\uf0fc]|[-–—](?=\s)|o(?=\s+\S)"
     r"|\d{1,2}[.)](?=\s)|[a-zåäö][.)](?=\s)|[A-ZÅÄÖ][/)](?=\s))"
 )
-_SECTION_LINE = re.compile(r"^\s*§\s*\d")
+# A body's abbreviation may stand before the sign, as many protocols write their headings
+# ("KF § 87", "BUN AU § 12"): an all-capital word, not a sentence running on.
+BODY_PREFIX = r"(?:[A-ZÅÄÖ]{2,8}(?:[ \t-]?(?:AU|au))?[ \t]+)?"
+# A line that opens like a § heading ("§ 12", "§12", "KF § 12", "12 §"): never page furniture,
+# always the start of a paragraph. "#" stands for a digit in keys whose digits are masked.
+SECTION_START = re.compile(rf"^\s*(?:{BODY_PREFIX}§+\s*[\d#]|[\d#]{{1,4}}\s*§)")
 _TERMINAL = re.compile(r"[.!?][\"'”’)]*$")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -106,7 +111,7 @@ def is_list_item(line: str) -> bool:
 def is_heading(line: str) -> bool:
     """True for a §-heading line or a known part heading ("Beslut", "Förslag till beslut")."""
     s = line.strip()
-    if _SECTION_LINE.match(s):
+    if SECTION_START.match(s):
         return True
     # Headings are capitalised: "förslag till beslut:" at a line start is a wrapped sentence.
     return s[:1].isupper() and s.rstrip(" :").casefold() in HEADINGS

@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..textutil import BODY_PREFIX
 from .parts import is_part_heading
 
 # The reasons a §-like line is not an item.
@@ -41,14 +42,14 @@ _NUM = (
     r"|[ \t](?P<suf2>[A-Ha-h])(?=[ \t]*(?:$|[.):]|[ \t]+[A-ZÅÄÖ\d])))?(?![\d§])"
 )
 _RANGE = r"(?P<range>[ \t]*[-–][ \t]*§?[ \t]*\d{1,4}[A-Za-z]?(?![\d]))?"
-_SIGN_FIRST = re.compile(rf"^[ \t]*(?P<sign>{_SIGN})[ \t]*{_NUM}{_RANGE}(?P<rest>.*)$")
+_SIGN_FIRST = re.compile(rf"^[ \t]*{BODY_PREFIX}(?P<sign>{_SIGN})[ \t]*{_NUM}{_RANGE}(?P<rest>.*)$")
 _OCR_FIRST = re.compile(rf"^[ \t]*(?P<sign>{_OCR_SIGN})[ \t]*{_NUM}{_RANGE}(?P<rest>.*)$")
 _SIGN_AFTER = re.compile(
     r"^[ \t]*(?P<num>\d{1,4})(?:[ \t]?(?P<suf>[A-Za-z]))?[ \t]*§(?!§)(?P<range>)(?P<rest>.*)$"
 )
 _LEAD = re.compile(r"^[ \t]*[.:)][ \t]*|^[ \t]+[-–][ \t]+")
 _PAGE_REF = re.compile(r"(?:\.{3,}|…+|\t|[ \t]{3,})[ \t.…]*(\d{1,3})[ \t]*$")
-_FORTS = re.compile(r"^forts(?:\.|ätt\w*)?(?:\b|$)", re.IGNORECASE)
+_FORTS = re.compile(r"^\(?forts(?:\.|ätt\w*)?(?:\b|$)", re.IGNORECASE)
 # A diarienummer right after the number: "0509/23", "2026.016 KS", "KS 2023/0123",
 # "SLK-2024-00062", "Dnr 2023-000123", "Ärendenummer SLK-2024-00062".
 _DNR = re.compile(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..textutil import SECTION_START
 from .parts import is_part_heading
 
 _MARKUP = re.compile(r"</?[A-Za-z]{1,6}\s*/?>")
@@ -16,7 +17,6 @@ _ANCHORS = re.compile(
     r"|signerat\s+med\s+.*signeringsportal)",
     re.IGNORECASE,
 )
-_SECTION = re.compile(r"^\s*(?:§|\d{1,4}\s*§)")
 _WINDOW = 3
 _COLUMNS = re.compile(r"\s{3,}|\t+")
 # A page marker ending a running header: "1 (3)", "Sida 2 av 9", "2/9", or a number set apart.
@@ -55,7 +55,7 @@ def _running_headers(lines: list[str]) -> set[int]:
     keyed: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         s = ln.strip()
-        if not s or len(s) > 160 or _SECTION.match(s):
+        if not s or len(s) > 160 or SECTION_START.match(s):
             continue
         m = _PAGE_MARK.search(s)
         if m is None or m.start() == 0:
@@ -95,7 +95,7 @@ def clean_lines(raw: list[str]) -> list[str]:
     repeated = {
         s
         for s, n in near.items()
-        if n >= 2 and len(s) <= 60 and not _SECTION.match(s) and not is_part_heading(s)
+        if n >= 2 and len(s) <= 60 and not SECTION_START.match(s) and not is_part_heading(s)
     }
     out = list(lines)
     for a, win in zip(anchors, windows, strict=True):
