@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from minutesearch.cli import main
 from minutesearch.config import Settings
+from minutesearch.entities import pipeline
 from minutesearch.entities.pipeline import annotate
 from minutesearch.executors import RAY_ATTEMPTS, FileExecutor, RayExecutor
 from minutesearch.ingest import IngestReport, discover, ingest, read_and_parse
@@ -85,10 +86,22 @@ def outcomes(report: IngestReport) -> list[tuple[str, str, int, str | None]]:
 
 
 def test_seeds_give_the_same_store_and_entities_as_local(
-    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Parsing as Ray tasks and NER (the spaCy model) in Ray actors, against local processes."""
+    monkeypatch.setattr(pipeline, "MIN_ITEMS_FOR_WORKERS", 1)  # the seeds are few: use workers
+    monkeypatch.setattr(pipeline, "BATCH", 16)
+    annotated: list[int] = []
+    real = ray_executor.annotate_batches
+
+    def spy(nlp: Any, batches: Any, common: set[str]) -> Any:
+        annotated.append(len(batches))
+        return real(nlp, batches, common)
+
+    monkeypatch.setattr(ray_executor, "annotate_batches", spy)
     local, expected = run(tmp_path / "local", [seeds_dir], None, ner=True, stages=[annotate])
     remote, got = run(tmp_path / "ray", [seeds_dir], ray_executor, ner=True, stages=[annotate])
+    assert annotated and annotated[0] > 1, "NER did not run on Ray"
     assert outcomes(remote) == outcomes(local)
     assert got["items"] and got["mentions"]
     assert got == expected

@@ -153,6 +153,49 @@ class RayExecutor:
                 if isinstance(ref, ray.ObjectRef):
                     ray.cancel(ref, force=True)
 
+    def annotate_batches(
+        self, nlp: Any, batches: Sequence[list[Any]], common: set[str]
+    ) -> Generator[list[list[Any]], None, None]:
+        """NER of each batch of items (`entities.pipeline.mentions_of`), in order, by one Ray
+        actor per cluster CPU holding the pipeline (sent once through the object store).
+
+        The batches are the ones the local path uses, so the entities are the same. A dead actor
+        is restarted and its batch run again (`RAY_ATTEMPTS` in all); a batch that still fails
+        is annotated in this process.
+        """
+        from .entities.pipeline import mentions_of
+
+        ray = self._ray
+        if not batches:
+            return
+        annotator = ray.remote(
+            num_cpus=1, max_restarts=RAY_ATTEMPTS - 1, max_task_retries=RAY_ATTEMPTS - 1
+        )(_Annotator)
+        nlp_ref, common_ref = ray.put(nlp), ray.put(common)
+        actors = [
+            annotator.remote(nlp_ref, common_ref) for _ in range(min(self.cpus(), len(batches)))
+        ]
+        limit = RAY_IN_FLIGHT_PER_CPU * len(actors)
+        in_flight: deque[tuple[list[Any], Any]] = deque()
+        submitted = 0
+        try:
+            while submitted < len(batches) or in_flight:
+                while submitted < len(batches) and len(in_flight) < limit:
+                    actor = actors[submitted % len(actors)]
+                    batch = batches[submitted]
+                    in_flight.append((batch, actor.mentions.remote(batch)))
+                    submitted += 1
+                batch, ref = in_flight.popleft()
+                try:
+                    yield ray.get(ref)
+                except ray.exceptions.RayError:
+                    yield mentions_of(nlp, batch, common)
+        finally:
+            for _, ref in in_flight:
+                ray.cancel(ref)
+            for actor in actors:
+                ray.kill(actor)
+
     def _submit(self, job: FileJob, read_fn: ReadFn, max_bytes: int) -> Any:
         """A task reading `job`, or the outcome at once for a file that cannot be sent."""
         try:
@@ -179,6 +222,21 @@ class RayExecutor:
         except ray.exceptions.RayError as exc:
             cause = getattr(exc, "cause", None)
             return _internal_error(job.key, cause if isinstance(cause, Exception) else exc)
+
+
+class _Annotator:
+    """A Ray actor holding an NER pipeline and the corpus' common words (see `annotate`)."""
+
+    def __init__(self, nlp: Any, common: set[str]) -> None:
+        from .entities.pipeline import _load_name_lists
+
+        _load_name_lists()
+        self.nlp, self.common = nlp, common
+
+    def mentions(self, batch: list[Any]) -> list[list[Any]]:
+        from .entities.pipeline import mentions_of
+
+        return mentions_of(self.nlp, batch, self.common)
 
 
 def _read_shipped(name: str, data: bytes, key: str, read_fn: ReadFn) -> Any:

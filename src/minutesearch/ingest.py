@@ -225,6 +225,7 @@ def _ingest(
             removed_docs=set(removed),
             rebuild=False,  # a --rebuild ingests into a fresh folder: nothing to redo
             progress=progress,
+            executor=executor,
         )
         for stage in stages:
             if not changed and not removed and _stage_is_current(ctx, stage):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .store import Store
@@ -27,6 +28,8 @@ class StageContext:
     rebuild: bool = False
     warnings: list[str] = field(default_factory=list)
     progress: ProgressFn = _no_progress
+    executor: Any = None
+    """Where ingest runs per-file and per-item work (`executors.FileExecutor`); None: here."""
 
     @property
     def index_dir(self) -> Path:

@@ -68,7 +68,13 @@ def annotate(ctx: StageContext) -> None:
         items: list[Row] = [(r["id"], r["title"], r["text"]) for r in rows]
         batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
         workers = effective_workers(ctx.settings) if len(items) >= MIN_ITEMS_FOR_WORKERS else 1
-        with closing(batch_mentions(nlp, batches, common, min(workers, len(batches)))) as found:
+        # An executor may annotate on other machines (Ray actors, see executors.py): same batches.
+        remote = getattr(ctx.executor, "annotate_batches", None) if workers > 1 else None
+        if remote is not None:
+            found_iter = remote(nlp, batches, common)
+        else:
+            found_iter = batch_mentions(nlp, batches, common, min(workers, len(batches)))
+        with closing(found_iter) as found:
             for n, (batch, mentions) in enumerate(zip(batches, found, strict=True)):
                 ctx.progress(STAGE, n * BATCH, len(items))
                 with ctx.store.transaction() as tx:
