@@ -28,8 +28,8 @@ def words(wheel: Path) -> list[str]:
     """The kept words of wordfreq's Swedish list, most frequent first."""
     import msgpack  # only needed to refresh the list, not by minutesearch
 
-    with zipfile.ZipFile(wheel) as z:
-        data = msgpack.load(gzip.open(io.BytesIO(z.read(MEMBER))), raw=False)
+    with zipfile.ZipFile(wheel) as z, gzip.open(io.BytesIO(z.read(MEMBER))) as packed:
+        data = msgpack.load(packed, raw=False)
     header, bins = data[0], data[1:]
     if header.get("format") != "cB":
         raise SystemExit(f"{wheel}: unexpected wordfreq format {header!r}")
