@@ -77,9 +77,10 @@ models: $(STAMP) e5-st
 e5-st: $(STAMP)
 	$(BIN)/python scripts/convert_e5.py
 
-bench: $(STAMP)
+bench: $(STAMP) e5-st
 	$(BIN)/pip install -q -c requirements.lock -e '.[bench]'
 	nice -n 10 $(BIN)/python scripts/bench.py
+	nice -n 10 $(BIN)/python scripts/bench_embedders.py
 
 clean:
 	rm -rf indexes/ .pytest_cache .mypy_cache .ruff_cache
