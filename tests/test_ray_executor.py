@@ -100,8 +100,17 @@ def test_seeds_give_the_same_store_and_entities_as_local(
 
     monkeypatch.setattr(ray_executor, "annotate_batches", spy)
     local, expected = run(tmp_path / "local", [seeds_dir], None, ner=True, stages=[annotate])
+    in_driver: list[int] = []
+    real_mentions = pipeline.mentions_of
+
+    def mentions_here(nlp: Any, batch: Any, common: set[str]) -> Any:
+        in_driver.append(len(batch))  # the actors import the real one in their own process
+        return real_mentions(nlp, batch, common)
+
+    monkeypatch.setattr(pipeline, "mentions_of", mentions_here)
     remote, got = run(tmp_path / "ray", [seeds_dir], ray_executor, ner=True, stages=[annotate])
-    assert annotated and annotated[0] > 1, "NER did not run on Ray"
+    assert annotated and annotated[0] > 1, "NER was not given to Ray"
+    assert not in_driver, "the Ray actors failed: NER ran in the driver"
     assert outcomes(remote) == outcomes(local)
     assert got["items"] and got["mentions"]
     assert got == expected

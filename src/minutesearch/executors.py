@@ -13,6 +13,7 @@ executor is asked for: `minutesearch --help` and a local ingest never load it.
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
@@ -171,7 +172,8 @@ class RayExecutor:
         annotator = ray.remote(
             num_cpus=1, max_restarts=RAY_ATTEMPTS - 1, max_task_retries=RAY_ATTEMPTS - 1
         )(_Annotator)
-        nlp_ref, common_ref = ray.put(nlp), ray.put(common)
+        # Pickled by us: Ray would hand numpy weights over read-only, which thinc cannot use.
+        nlp_ref, common_ref = ray.put(pickle.dumps(nlp)), ray.put(common)
         actors = [
             annotator.remote(nlp_ref, common_ref) for _ in range(min(self.cpus(), len(batches)))
         ]
@@ -188,8 +190,8 @@ class RayExecutor:
                 batch, ref = in_flight.popleft()
                 try:
                     yield ray.get(ref)
-                except ray.exceptions.RayError:
-                    yield mentions_of(nlp, batch, common)
+                except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError):
+                    yield mentions_of(nlp, batch, common)  # its actor died RAY_ATTEMPTS times
         finally:
             for _, ref in in_flight:
                 ray.cancel(ref)
@@ -227,11 +229,11 @@ class RayExecutor:
 class _Annotator:
     """A Ray actor holding an NER pipeline and the corpus' common words (see `annotate`)."""
 
-    def __init__(self, nlp: Any, common: set[str]) -> None:
+    def __init__(self, nlp_pickled: bytes, common: set[str]) -> None:
         from .entities.pipeline import _load_name_lists
 
         _load_name_lists()
-        self.nlp, self.common = nlp, common
+        self.nlp, self.common = pickle.loads(nlp_pickled), common
 
     def mentions(self, batch: list[Any]) -> list[list[Any]]:
         from .entities.pipeline import mentions_of
