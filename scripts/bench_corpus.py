@@ -63,7 +63,9 @@ def timed(into: Timing) -> Iterator[Timing]:
         into.cpu += cpu_seconds() - cpu
 
 
-def ingest_end_to_end(paths: list[Path], idx: Path, workers: int) -> tuple[int, Timing]:
+def ingest_end_to_end(
+    paths: list[Path], idx: Path, workers: int, executor: str = "local"
+) -> tuple[int, Timing]:
     """`minutesearch ingest --embedder none --workers N` as a user runs it: a fresh process,
     imports included; wall time, and CPU of it and its workers (wait4)."""
     import os
@@ -72,7 +74,7 @@ def ingest_end_to_end(paths: list[Path], idx: Path, workers: int) -> tuple[int, 
 
     cmd = [sys.executable, "-c", "from minutesearch.cli import main; main()"]
     cmd += ["--index-dir", str(idx), "ingest", *map(str, paths)]
-    cmd += ["--embedder", "none", "--workers", str(workers), "-q"]
+    cmd += ["--embedder", "none", "--workers", str(workers), "--executor", executor, "-q"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)

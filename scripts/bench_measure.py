@@ -206,6 +206,20 @@ def end_to_end(scale: int | str, paths: list[Path], work: Path) -> list[Record]:
             record(scale, f"{name}_rate", items / t.wall if t.wall else None, "items/s", note)
         )
         out.append(record(scale, f"{name}_cores", t.cores, "cpu/wall"))
+    try:  # the Ray executor (extra [cluster]): a local Ray instance, started and stopped in the run
+        import ray  # noqa: F401
+    except ImportError:
+        return out + [record(scale, "ingest_e2e_ray_rate", None, "items/s", "ray not installed")]
+    target = work / "e2e-ray"
+    shutil.rmtree(target, ignore_errors=True)
+    items, t = ingest_end_to_end(paths, target, 0, executor="ray")
+    shutil.rmtree(target, ignore_errors=True)
+    n = effective_workers(0)
+    note = f"measured: ingest --embedder none --executor ray (local Ray, {n} CPUs, start included)"
+    log(f"ingest_e2e_ray: {items} items in {t.wall:.1f} s")
+    out.append(
+        record(scale, "ingest_e2e_ray_rate", items / t.wall if t.wall else None, "items/s", note)
+    )
     return out
 
 
