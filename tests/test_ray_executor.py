@@ -329,3 +329,22 @@ def test_without_ray_the_ray_executor_names_the_extra(seeds_dir: Path, tmp_path:
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert "pip install minutesearch[cluster]" in done.stderr
     assert not (tmp_path / "idx").exists()
+
+
+def test_embedding_actors_give_the_local_vectors(
+    ray_executor: RayExecutor, seed_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The (not yet wired) embedding actors: same vectors, same order, as the driver's embedder,
+    over several batches and both actors. GPU actors are used only where the cluster has GPUs."""
+    import numpy as np
+
+    from minutesearch import executors
+    from minutesearch.index.embedders import get_embedder
+
+    monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 8)
+    texts = [str(r["text"])[:500] for r in seed_store.conn.execute("SELECT text FROM items")]
+    assert len(texts) > 16
+    local = get_embedder("fake").embed_passages(texts)
+    remote = ray_executor.embed_passages("fake", texts)
+    assert remote.shape == local.shape
+    assert np.allclose(remote, local, atol=1e-6)

@@ -34,6 +34,10 @@ RAY_IN_FLIGHT_PER_CPU = 4
 """Files queued per cluster CPU, so no worker waits while the driver stores, and memory stays
 bounded (each queued file's bytes sit in Ray's object store)."""
 INSTALL_HINT = "pip install minutesearch[cluster]"
+EMBED_BATCH_CPU = 32
+"""Passages per embedding call on a CPU actor (what `build_semantic` uses on one machine)."""
+EMBED_BATCH_GPU = 256
+"""Passages per embedding call on a GPU actor: a small encoder needs large batches to fill a GPU."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,34 @@ class RayExecutor:
             for actor in actors:
                 ray.kill(actor)
 
+    def embed_passages(self, spec: str, texts: Sequence[str]) -> Any:
+        """Vectors of `texts` (a float32 matrix, rows in order) from embedder `spec`, computed by
+        Ray actors: one per GPU (`num_gpus=1`, batches of EMBED_BATCH_GPU) where the cluster has
+        GPUs, else one per CPU (batches of EMBED_BATCH_CPU). Each actor loads the embedder once.
+
+        NOT YET WIRED: `index/semantic.py` (`build_semantic`) still embeds new windows in the
+        driver. Wiring it means handing this method the windows that miss the embedding cache.
+        """
+        import numpy as np
+
+        ray = self._ray
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        gpus = int(ray.cluster_resources().get("GPU", 0))
+        size = EMBED_BATCH_GPU if gpus else EMBED_BATCH_CPU
+        batches = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        options: dict[str, Any] = {"num_gpus": 1} if gpus else {"num_cpus": 1}
+        actor_cls = ray.remote(
+            max_restarts=RAY_ATTEMPTS - 1, max_task_retries=RAY_ATTEMPTS - 1, **options
+        )(_EmbedActor)
+        actors = [actor_cls.remote(spec) for _ in range(min(gpus or self.cpus(), len(batches)))]
+        try:
+            refs = [actors[n % len(actors)].embed.remote(b) for n, b in enumerate(batches)]
+            return np.vstack(ray.get(refs)).astype(np.float32, copy=False)
+        finally:
+            for actor in actors:
+                ray.kill(actor)
+
     def _submit(self, job: FileJob, read_fn: ReadFn, max_bytes: int) -> Any:
         """A task reading `job`, or the outcome at once for a file that cannot be sent."""
         try:
@@ -239,6 +271,18 @@ class _Annotator:
         from .entities.pipeline import mentions_of
 
         return mentions_of(self.nlp, batch, self.common)
+
+
+class _EmbedActor:
+    """A Ray actor holding one embedder (`index.embedders.get_embedder(spec)`)."""
+
+    def __init__(self, spec: str) -> None:
+        from .index.embedders import get_embedder
+
+        self.embedder = get_embedder(spec)
+
+    def embed(self, texts: list[str]) -> Any:
+        return self.embedder.embed_passages(texts)
 
 
 def _read_shipped(name: str, data: bytes, key: str, read_fn: ReadFn) -> Any:
