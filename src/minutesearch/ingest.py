@@ -12,7 +12,7 @@ import pickle
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
@@ -38,10 +38,9 @@ from .parallel import (
 )
 from .parse import parse_document
 from .read import SUPPORTED_SUFFIXES, is_folder_note, read_document
-from .stages import ProgressFn, StageContext, _no_progress
+from .stages import FunctionStage, ProgressFn, StageContext, StageFn, _no_progress, as_stage
+from .stages import Stage as Stage  # re-exported: callers pass and annotate stage lists
 from .store import Store
-
-Stage = Callable[[StageContext], None]
 
 LOCK_FILE = "ingest.lock"
 READ_AHEAD = 16
@@ -133,7 +132,7 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: ProgressFn = _no_progress,
-    stages: list[Stage] | None = None,
+    stages: Sequence[Stage | StageFn] | None = None,
     executor: FileExecutor | None = None,
 ) -> IngestReport:
     """Ingest files into the store under settings.index_dir; never damages what was stored.
@@ -193,7 +192,7 @@ def _ingest(
     paths: list[Path],
     settings: Settings,
     progress: ProgressFn,
-    stages: list[Stage] | None,
+    stages: Sequence[Stage | StageFn] | None,
     executor: FileExecutor | None,
 ) -> IngestReport:
     report = IngestReport()
@@ -202,8 +201,8 @@ def _ingest(
     with Store.open(settings.index_dir) as store:
         known = store.source_hashes()
         changed: set[str] = set()
-        stages = stages if stages is not None else default_stages()
-        preload = Preload([partial(p, settings) for p in _preparations(stages)])
+        to_run = [as_stage(s) for s in (stages if stages is not None else default_stages())]
+        preload = Preload([partial(s.prepare, settings) for s in to_run if _prepares(s)])
         executor = executor or LocalExecutor(effective_workers(settings))
         # Scanned pages are counted from every reader process; the bar shows "ocr done/total".
         ocr.track_progress(partial(progress, "ocr"))
@@ -227,10 +226,10 @@ def _ingest(
             progress=progress,
             executor=executor,
         )
-        for stage in stages:
-            if not changed and not removed and _stage_is_current(ctx, stage):
+        for stage in to_run:
+            if not changed and not removed and stage.is_current(ctx):
                 continue
-            stage(ctx)
+            stage.run(ctx)
         report.stage_warnings = ctx.warnings + _ocr_notice(report.files)
         report.counts = store.counts()
     return report
@@ -256,15 +255,9 @@ def _ocr_notice(files: list[FileOutcome]) -> list[str]:
     ]
 
 
-def _preparations(stages: list[Stage]) -> list[Callable[[Settings], object]]:
-    """The stages' optional `prepare(settings)`: loading done ahead, while files are read."""
-    return [p for p in (getattr(s, "prepare", None) for s in stages) if p is not None]
-
-
-def _stage_is_current(ctx: StageContext, stage: Stage) -> bool:
-    """A stage may expose `is_current(ctx)`; without one, an unchanged corpus skips it."""
-    check = getattr(stage, "is_current", None)
-    return bool(check(ctx)) if check else True
+def _prepares(stage: Stage) -> bool:
+    """Whether a stage has loading to do ahead (a `FunctionStage` without `prepare_fn` has none)."""
+    return not (isinstance(stage, FunctionStage) and stage.prepare_fn is None)
 
 
 @dataclass(frozen=True)
@@ -478,7 +471,7 @@ def _rebuild(
     paths: list[Path],
     settings: Settings,
     progress: ProgressFn,
-    stages: list[Stage] | None,
+    stages: Sequence[Stage | StageFn] | None,
     executor: FileExecutor | None,
 ) -> IngestReport:
     """Build a fresh index beside the old one, then swap: the old one survives any failure."""

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .config import Settings
-from .stages import StageContext
+from .stages import FunctionStage, StageContext
 from .store import Store
 
 STAGE = "topics"
@@ -113,7 +113,7 @@ def label_of(terms: list[str]) -> str:
     return " · ".join(terms[:LABEL_TERMS])
 
 
-def build_topics(ctx: StageContext) -> None:
+def _run(ctx: StageContext) -> None:
     """Refit the topic model over all items and rewrite topics and item_topics."""
     store = ctx.store
     ids, texts = _texts(store)
@@ -159,8 +159,7 @@ def _prepare(settings: Settings) -> None:
     import sklearn.feature_extraction.text  # noqa: F401
 
 
-build_topics.is_current = _is_current  # type: ignore[attr-defined]
-build_topics.prepare = _prepare  # type: ignore[attr-defined]
+build_topics = FunctionStage("build_topics", _run, is_current_fn=_is_current, prepare_fn=_prepare)
 
 
 def list_topics(store: Store) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..model import Attendee
-from ..stages import StageContext
+from ..stages import FunctionStage, StageContext
 from ..store import Store
 from .decisions import extract_decision
 from .links import build_links, build_references, build_threads
@@ -81,7 +81,7 @@ def analyse_decisions(store: Store, progress: StageContext | None = None) -> int
     return len(rows)
 
 
-def analyse(ctx: StageContext) -> None:
+def _run(ctx: StageContext) -> None:
     """Decisions for new items; references, links, attachment links and threads for all."""
     store = ctx.store
     analyse_decisions(store, ctx)
@@ -114,4 +114,4 @@ def _is_current(ctx: StageContext) -> bool:
     return missing == 0 and lost == 0
 
 
-analyse.is_current = _is_current  # type: ignore[attr-defined]
+analyse = FunctionStage("analyse", _run, is_current_fn=_is_current)

@@ -12,7 +12,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ModelError
 from ..parallel import effective_workers, process_pool
-from ..stages import StageContext
+from ..stages import FunctionStage, StageContext
 from .gazetteer import load_gazetteer
 from .ner import common_words, extract, is_known_name, load_pipeline, rules_pipeline
 from .resolve import rebuild_persons
@@ -45,7 +45,7 @@ def _pipeline(ctx: StageContext) -> object:
         return rules_pipeline()
 
 
-def annotate(ctx: StageContext) -> None:
+def _run(ctx: StageContext) -> None:
     """Write `mentions` for the items of changed documents and rebuild persons across all documents."""
     conn = ctx.store.conn
     empty = conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
@@ -186,5 +186,4 @@ def _prepare(settings: Settings) -> None:
     _load_name_lists()
 
 
-annotate.is_current = _is_current  # type: ignore[attr-defined]
-annotate.prepare = _prepare  # type: ignore[attr-defined]
+annotate = FunctionStage("annotate", _run, is_current_fn=_is_current, prepare_fn=_prepare)

@@ -27,7 +27,7 @@ from ..analysis.dnr import dnr_keys
 from ..atomic import swap_into_place
 from ..errors import IndexMismatchError, StoreError
 from ..locations import fulltext_dir
-from ..stages import StageContext
+from ..stages import FunctionStage, StageContext
 from ..store import Store
 from .analyzer import ANALYZER_VERSION, Clause, ParsedQuery, analyze, index_text
 from .engine import (
@@ -169,7 +169,7 @@ def _read_fingerprints(folder: Path) -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
-def build_fulltext(ctx: StageContext) -> None:
+def _run(ctx: StageContext) -> None:
     """Stage: bring the keyword index in step with the store (update in place, or build + swap)."""
     engine = ctx.settings.keyword_engine
     target = fulltext_dir(ctx.index_dir)
@@ -221,7 +221,7 @@ def _is_current(ctx: StageContext) -> bool:
     return bool(stamp.get("digest") == items_digest(ctx.store))
 
 
-build_fulltext.is_current = _is_current  # type: ignore[attr-defined]
+build_fulltext = FunctionStage("build_fulltext", _run, is_current_fn=_is_current)
 
 
 # -- opening (cached per process: the TUI searches on every keystroke) ------------------------

@@ -31,7 +31,7 @@ from ..atomic import swap_into_place
 from ..config import Settings
 from ..errors import IndexMismatchError
 from ..locations import vectors_dir
-from ..stages import StageContext
+from ..stages import FunctionStage, StageContext
 from ..store import Store
 from .analyzer import ParsedQuery
 from .embedders import DISABLED, Embedder, get_embedder
@@ -171,7 +171,7 @@ def _item_windows(
     return ids, starts, texts
 
 
-def build_semantic(ctx: StageContext) -> None:
+def _run(ctx: StageContext) -> None:
     """Stage: embed every item window (cached by content hash) and swap the vectors into place."""
     spec = ctx.settings.embedder
     target = vectors_dir(ctx.index_dir)
@@ -235,7 +235,7 @@ def _is_current(ctx: StageContext) -> bool:
     return ctx.settings.embedder == DISABLED or stamp.get("digest") == items_digest(ctx.store)
 
 
-build_semantic.is_current = _is_current  # type: ignore[attr-defined]
+build_semantic = FunctionStage("build_semantic", _run, is_current_fn=_is_current)
 
 
 # -- loading ---------------------------------------------------------------------------------
