@@ -5,45 +5,9 @@ from __future__ import annotations
 
 import re
 
-# Section headings of Swedish minutes: they always stand on their own line.
-HEADINGS = frozenset(
-    h.casefold()
-    for h in (
-        "Ajournering",
-        "Anförande",
-        "Bakgrund",
-        "Beredning",
-        "Beslut",
-        "Beslutet ska skickas till",
-        "Beslutsgång",
-        "Beslutsunderlag",
-        "Bilagor",
-        "Ekonomisk bedömning",
-        "Expedieras till",
-        "Förslag till beslut",
-        "Förslag till beslut på sammanträdet",
-        "Föredragande",
-        "Handling",
-        "Handlingar",
-        "Inledning",
-        "Jäv",
-        "Omröstning",
-        "Paragrafen är justerad",
-        "Proposition",
-        "Propositionsordning",
-        "Protokollsanteckning",
-        "Reservation",
-        "Sammanfattning",
-        "Särskilt yttrande",
-        "Ställningstagande",
-        "Votering",
-        "Yrkande",
-        "Yrkanden",
-        "Ärendebeskrivning",
-        "Ärendet",
-        "Övervägande",
-    )
-)
+from .vocabulary import STANDALONE_HEADINGS
+
+HEADINGS = STANDALONE_HEADINGS  # the old name, re-exported
 
 # Bullets, dashes, "1." / "1)", "a." / "a)", "A/" (Alingsås) and Word's "o" sub-bullet.
 _LIST_ITEM = re.compile(

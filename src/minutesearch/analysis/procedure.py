@@ -20,57 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..vocabulary import PROCEDURE_BLOCKS
 from .text import NAME, fold, one_line, overlap
 
 _PARTY = r"\((?:[A-ZÅÄÖ]{1,4}|-)\)"
 _WHO = rf"{NAME}\s*{_PARTY}(?:\s*(?:,|och)\s*(?:tjänstgörande ersättaren\s+)?{NAME}\s*{_PARTY})*"
 _ONE = re.compile(rf"(?P<name>{NAME})\s*\((?P<party>[A-ZÅÄÖ]{{1,4}}|-)\)")
 
-# Block headings on a line of their own -> the step they open. "stop" ends the procedure part
-# (case description, papers, distribution) so its text is never read as a step.
-_BLOCKS: dict[str, str] = {
-    "beslut": "decision",
-    "ställningstagande": "decision",
-    "kommunstyrelsens beslut": "decision",
-    "nämndens beslut": "decision",
-    "förslag till beslut": "proposal",
-    "förslag till beslut på sammanträdet": "motions",
-    "förslag till beslut på mötet": "motions",
-    "yrkande": "motions",
-    "yrkanden": "motions",
-    "tilläggsyrkande": "motions",
-    "tilläggsyrkanden": "motions",
-    "ändringsyrkande": "motions",
-    "ändringsyrkanden": "motions",
-    "återremissyrkande": "motions",
-    "propositionsordning": "proceedings",
-    "proposition": "proceedings",
-    "beslutsgång": "proceedings",
-    "omröstning": "proceedings",
-    "omröstningsresultat": "proceedings",
-    "votering": "proceedings",
-    "reservation": "reservations",
-    "reservationer": "reservations",
-    "protokollsanteckning": "annotations",
-    "protokollsanteckningar": "annotations",
-    "anteckning": "annotations",
-    "anteckningar": "annotations",
-    "jäv": "conflicts",
-    "voteringslista": "stop",
-    "beslutsunderlag": "stop",
-    "handlingar": "stop",
-    "handling": "stop",
-    "expedieras till": "stop",
-    "justering": "stop",
-    "tidigare behandling": "stop",
-    "sammanfattning": "stop",
-    "ärendebeskrivning": "stop",
-    "ärendet": "stop",
-    "beredning": "stop",
-    "anförande": "stop",
-    "bakgrund": "stop",
-    "yttrande": "stop",
-}
 _STOP_PREFIX = re.compile(r"^(?:protokollsutdrag skickas till|expedieras till)\b", re.I)
 # "Förslag till beslut i kommunfullmäktige" inside a Beslut block: the body proposes to KF.
 _TO_COUNCIL = re.compile(r"^förslag till beslut i [\wåäö ]+$", re.I)
@@ -162,9 +118,9 @@ def blocks(text: str) -> list[Block]:
 
     for line in text.splitlines():
         key = line.strip().rstrip(":").strip().lower()
-        if key in _BLOCKS:
+        if key in PROCEDURE_BLOCKS:
             close()
-            out.append(Block(_BLOCKS[key], "", key))
+            out.append(Block(PROCEDURE_BLOCKS[key], "", key))
             lines = []
             continue
         if _STOP_PREFIX.match(line.strip()):

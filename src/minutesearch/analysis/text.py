@@ -3,40 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-# The parser fills items' parts; these headings let analysis work on the raw item text too (an
-# older store, or an item layout the parser does not split), so results never depend on it alone.
-_HEADINGS: dict[str, str] = {
-    "beslut": "decision",
-    "ställningstagande": "decision",
-    "kommunstyrelsens beslut": "decision",
-    "nämndens beslut": "decision",
-    "förslag till beslut": "proposal",
-    "förslag till beslut på sammanträdet": "motions",
-    "förslag till beslut på mötet": "motions",
-    "yrkande": "motions",
-    "yrkanden": "motions",
-    "propositionsordning": "proceedings",
-    "proposition": "proceedings",
-    "beslutsgång": "proceedings",
-    "omröstning": "proceedings",
-    "reservation": "reservations",
-    "reservationer": "reservations",
-    "beslutsunderlag": "attachments",
-    "handlingar": "attachments",
-    "handling": "attachments",
-    "protokollsanteckning": "other",
-    "anteckning": "other",
-    "expedieras till": "other",
-    "protokollsutdrag skickas till": "other",
-    "justering": "other",
-    "tidigare behandling": "summary",
-    "sammanfattning": "summary",
-    "ärendebeskrivning": "summary",
-    "beredning": "summary",
-}
+from ..vocabulary import SECTION_HEADINGS
+from ..vocabulary import fold_ascii as fold  # the old name, re-exported
+
 _BILAGA_LINE = re.compile(r"^\s*Bilaga\s+\d+\b")
 # Page furniture the reader may leave inside an item (Göteborg: "Protokoll nr 1").
 _FURNITURE = re.compile(
@@ -59,8 +30,8 @@ def split_sections(text: str) -> dict[str, str]:
     current = "head"
     for line in text.splitlines():
         key = line.strip().rstrip(":").strip().lower()
-        if key in _HEADINGS:
-            current = _HEADINGS[key]
+        if key in SECTION_HEADINGS:
+            current = SECTION_HEADINGS[key]
             if current in out:  # a second "Beslut" heading (page break repeat) continues the first
                 continue
             out[current] = []
@@ -77,11 +48,6 @@ def split_sections(text: str) -> dict[str, str]:
 def one_line(text: str) -> str:
     """Collapse the line breaks of wrapped PDF text into single spaces."""
     return re.sub(r"\s+", " ", text).strip()
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII folding ('Förhöjd' -> 'forhojd') so file names and titles compare."""
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 STOP = frozenset(fold(w) for w in _STOP_WORDS.split())

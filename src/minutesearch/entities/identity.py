@@ -17,6 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..vocabulary import fold_ascii as ascii_fold  # the old name, re-exported
+
 PARTY_RE = re.compile(r"\(\s*(S|M|SD|C|V|KD|L|MP|D)\s*\)")
 _TAGS = re.compile(r"<[^>]+>")
 _INITIAL = re.compile(r"^([A-ZÅÄÖÉ])\.?$")
@@ -123,10 +125,6 @@ def strip_lead(name: str, firsts: frozenset[str] | set[str], *, in_text: bool = 
 def name_key(name: str) -> str:
     """Exact-match key: case, hyphen and spacing variants collapse ("Lec-Alsén" = "Lec Alsén")."""
     return " ".join(clean_name(name).lower().replace("-", " ").split())
-
-
-def ascii_fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 # Places and institutions named after people: "Gustav Adolfsskolan", "Anna Lindhs plats".

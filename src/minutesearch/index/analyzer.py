@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..analysis.dnr import DNR_ANY, dnr_key
 from ..errors import QueryError
+from ..vocabulary import DNR_ANY, dnr_key, dnr_search_key
+from ..vocabulary import fold_swedish as fold
 
 ANALYZER_VERSION = 4
 
@@ -62,14 +63,6 @@ def stop_words() -> frozenset[str]:
 
 _WORD = re.compile(TOKEN_PATTERN)
 _TERM_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
-# Accents Swedish does not spell with (é, ü, á, ç …) fold away, so "cesar" finds "César";
-# å, ä and ö are letters of their own and stay.
-_FOLD = str.maketrans("éèêëáàâãíìîïóòôõúùûüýÿçñæøœ", "eeeeaaaaiiiioooouuuuyycnäöö")
-
-
-def fold(word: str) -> str:
-    """Lowercase and drop the accents Swedish does not use (é -> e; å, ä, ö stay)."""
-    return word.lower().translate(_FOLD)
 
 
 def _term(token: str) -> tuple[str, tuple[str, ...]]:
@@ -171,11 +164,7 @@ def index_text(text: str) -> str:
     return " ".join(terms + parts)
 
 
-def normalize_dnr(dnr: str) -> str:
-    """A diarienummer as one search key, whatever its form (analysis.dnr.dnr_key):
-    'KS 2020.008', '2020.008 KS' and 'KS 2020/8' -> 'ks/2020/8'; '2020.008' -> '2020/8'."""
-    m = DNR_PATTERN.search(dnr)
-    return dnr_key(m) if m else re.sub(r"[^0-9a-zåäö]", "", dnr.lower())
+normalize_dnr = dnr_search_key  # the old name: a diarienummer as its one search key
 
 
 def dnr_alternatives(key: str) -> list[tuple[str, float]]:

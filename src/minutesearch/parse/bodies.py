@@ -4,39 +4,9 @@ from __future__ import annotations
 
 import re
 
-# Full name -> short name. Arbetsutskott before their nämnd so the longer name wins a tie.
-KNOWN: dict[str, str] = {
-    "Sociala samrådsgruppen": "SocSam",
-    "Sociala vård och omsorgsgruppen": "SVOM",
-    "Sociala vård- och omsorgsgruppen": "SVOM",
-    "Kommunstyrelsens arbetsutskott": "KSAU",
-    "Kommunstyrelsen": "KS",
-    "Kommunfullmäktige": "KF",
-    "Regionstyrelsen": "RS",
-    "Regionfullmäktige": "RF",
-    "Barn- och ungdomsnämndens arbetsutskott": "BUN AU",
-    "Barn- och ungdomsnämnden": "BUN",
-    "Vård- och omsorgsnämndens arbetsutskott": "VONAU",
-    "Vård- och omsorgsnämnden": "VON",
-    "Bygg- och miljönämnden": "BMN",
-    "Kultur- och utbildningsnämndens arbetsutskott": "KUNAU",
-    "Kultur- och utbildningsnämnden": "KUN",
-    "Överförmyndarnämnden": "ÖN",
-    "Socialnämndens arbetsutskott": "SNAU",
-    "Socialnämnden": "SN",
-    "Tekniska nämndens arbetsutskott": "TEN AU",
-    "Tekniska nämnden": "TEN",
-    "Samhällsbyggnadsnämnden": "SBN",
-    "Utbildningsnämnden": "UN",
-    "Valnämnden": "VN",
-    "Revisionen": "REV",
-    "Sociala resursnämnden": "SRN",
-    "Stadsbyggnadsnämnden": "SBN",
-    "Miljö- och klimatnämnden": "MKN",
-    "Kretslopp och vattennämnden": "KVN",
-    "Idrotts- och föreningsnämnden": "IFN",
-    "Alingsås och Vårgårda Räddningstjänstförbund": "AVRF",
-}
+from ..vocabulary import BODY_SHORT_NAMES
+
+KNOWN = BODY_SHORT_NAMES  # the old name, re-exported
 _SQUASH = re.compile(r"[\s\-–]+")
 _GENERIC = re.compile(
     r"([A-ZÅÄÖ][\wåäö]*(?:[\s\-–]+(?:och\s+)?[\wåäö]+){0,5}?"

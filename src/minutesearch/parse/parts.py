@@ -6,59 +6,8 @@ import re
 
 from ..model import ItemParts
 from ..textutil import unwrap_paragraphs
+from ..vocabulary import PART_HEADINGS
 
-# Headings on a line of their own (a trailing colon is allowed), mapped to the part they open.
-# "other" closes the open part: what follows stays in the item text only.
-_HEADINGS: dict[str, str] = {
-    "sammanfattning": "summary",
-    "sammanfattning av ärendet": "summary",
-    "ärendebeskrivning": "summary",
-    "beskrivning av ärendet": "summary",
-    "ärendet": "summary",
-    "bakgrund": "summary",
-    "beredning": "summary",
-    "tidigare behandling": "summary",
-    "förvaltningens yttrande": "summary",
-    "förvaltningens bedömning": "summary",
-    "förslag till beslut": "proposal",
-    "förslag till beslut på sammanträdet": "proposal",
-    "förslag till beslut på mötet": "proposal",
-    "yrkande": "motions",
-    "yrkanden": "motions",
-    "yrkande(n)": "motions",
-    "proposition": "proceedings",
-    "propositionsordning": "proceedings",
-    "propositionsordningar": "proceedings",
-    "beslutsgång": "proceedings",
-    "omröstning": "proceedings",
-    "votering": "proceedings",
-    "omröstningsresultat": "proceedings",
-    "voteringslista": "proceedings",
-    "voteringslistor": "proceedings",
-    "voteringslist(or)": "proceedings",
-    "omröstningslista": "proceedings",
-    "reservation": "proceedings",
-    "reservationer": "proceedings",
-    "protokollsanteckning": "proceedings",
-    "protokollsanteckningar": "proceedings",
-    "anteckning": "proceedings",
-    "särskilt yttrande": "proceedings",
-    "särskilda yttranden": "proceedings",
-    "beslut": "decision",
-    "ställningstagande": "decision",
-    "beslutsunderlag": "attachments",
-    "handlingar": "attachments",
-    "handling": "attachments",
-    "bilagor": "attachments",
-    "underlag": "attachments",
-    "expedieras till": "other",
-    "protokollsutdrag skickas till": "other",
-    "beslutet ska skickas till": "other",
-    "beslutet skickas till": "other",
-    "ekonomisk bedömning": "other",
-    "ajournering": "other",
-    "jäv": "other",
-}
 _PRESENTER = re.compile(r"^\s*föredragande\s*:?\s*(.*)$", re.IGNORECASE)
 _BILAGA = re.compile(r"^\s*Bilaga\s+\d+\s*[:.\-–]?\s*(\S.*)$")
 _CLOSING = re.compile(
@@ -76,7 +25,7 @@ def heading_part(line: str) -> str | None:
     if len(key) > 40:
         return None
     key = re.sub(r"\s+", " ", key)
-    part = _HEADINGS.get(key)
+    part = PART_HEADINGS.get(key)
     if part is None and _PROPOSAL_TO.match(key):
         return "proposal"
     return part
