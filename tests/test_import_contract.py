@@ -111,3 +111,35 @@ def test_tui_screens_use_only_the_public_api() -> None:
                 continue
             offenders.append((name, imported))
     assert not offenders
+
+
+# Ingest-time analysis: these run while a file is ingested and must not depend on query-time
+# code (the search engine and its indexes), so ingest never needs an index to exist.
+INGEST_ANALYSIS = {
+    f"minutesearch.analysis.{m}"
+    for m in (
+        "decisions",
+        "procedure",
+        "motions",
+        "references",
+        "links",
+        "pipeline",
+        "resolve",
+        "dnr",
+        "text",
+        "bodies",
+    )
+}
+QUERY_TIME = ("minutesearch.search", "minutesearch.index")
+
+
+def test_ingest_analysis_never_imports_query_time_code() -> None:
+    sources = _sources()
+    assert set(sources) >= INGEST_ANALYSIS  # a renamed module must be renamed here too
+    offenders = [
+        (name, imported)
+        for name in sorted(INGEST_ANALYSIS)
+        for imported in _imports(sources[name])
+        if any(_is_under(imported, q) for q in QUERY_TIME)
+    ]
+    assert not offenders

@@ -24,7 +24,7 @@ from .text import one_line, split_sections
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..search import SearchFilters
+    from ..filters import Filters
     from ..store import Store
 
 OUTCOMES = (
@@ -342,7 +342,7 @@ def find_decisions(
     store: Store,
     settings: Settings,
     query: str | None = None,
-    filters: SearchFilters | None = None,
+    filters: Filters | None = None,
     *,
     outcome: str | None = None,
 ) -> list[dict[str, Any]]:
