@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import minutesearch
@@ -142,4 +143,43 @@ def test_ingest_analysis_never_imports_query_time_code() -> None:
         for imported in _imports(sources[name])
         if any(_is_under(imported, q) for q in QUERY_TIME)
     ]
+    assert not offenders
+
+
+# SQL is the store's and the query layer's business (`store.py`, `query.py`): the CLI and the TUI
+# read through them, so the schema can change in one place.
+_SQL = re.compile(r"\b(SELECT\s.+?\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET)\b", re.S)
+_EXECUTE = {"execute", "executemany", "executescript"}
+
+
+def _sql_in(path: Path) -> list[str]:
+    """The SQL a file runs or spells: `.execute(...)`-style calls and SQL string literals."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _EXECUTE
+        ):
+            found.append(f"line {node.lineno}: .{node.func.attr}(")
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _SQL.search(node.value)
+        ):
+            found.append(f"line {node.lineno}: {node.value[:40]!r}")
+    return found
+
+
+def test_the_sql_check_sees_sql() -> None:
+    assert _sql_in(PACKAGE / "query.py")  # the query layer is where SQL lives
+
+
+def test_cli_and_tui_run_no_sql() -> None:
+    offenders = {
+        name: found
+        for name, path in _sources().items()
+        if _is_under(name, "minutesearch.cli") or _is_under(name, "minutesearch.tui")
+        if (found := _sql_in(path))
+    }
     assert not offenders

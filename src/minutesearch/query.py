@@ -167,3 +167,90 @@ def organisations(store: Store) -> list[str]:
             "SELECT DISTINCT organisation FROM documents WHERE organisation IS NOT NULL ORDER BY 1"
         )
     ]
+
+
+def body_names(store: Store) -> list[tuple[str, str | None]]:
+    """Each distinct (full name, short name) of the bodies the documents come from; the full
+    name falls back to the short one. Unsorted; bodies with neither name are left out."""
+    return list(
+        {
+            ((r["body"] or r["body_short"]), r["body_short"])
+            for r in store.conn.execute("SELECT DISTINCT body, body_short FROM documents")
+            if r["body"] or r["body_short"]
+        }
+    )
+
+
+def attendee_parties(store: Store) -> list[str]:
+    """The parties on any attendance list, sorted."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT party FROM attendees WHERE party IS NOT NULL ORDER BY party"
+        )
+    ]
+
+
+def document_kinds(store: Store) -> list[str]:
+    """The document kinds the store holds (protocol, extract, attachment), sorted."""
+    return [r[0] for r in store.conn.execute("SELECT DISTINCT kind FROM documents ORDER BY kind")]
+
+
+def topic_labels(store: Store) -> list[str]:
+    """Every topic's label, sorted."""
+    return [r[0] for r in store.conn.execute("SELECT label FROM topics ORDER BY label")]
+
+
+def largest_topics(store: Store, limit: int) -> list[tuple[str, int, list[str]]]:
+    """(label, number of items, terms) of the `limit` topics with the most items."""
+    return [
+        (r["label"], r["n"], json.loads(r["terms"]))
+        for r in store.conn.execute(
+            "SELECT t.label, t.terms, count(it.item_id) AS n FROM topics t"
+            " LEFT JOIN item_topics it ON it.topic_id = t.id GROUP BY t.id ORDER BY n DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def most_present(store: Store, limit: int) -> list[tuple[str, str | None, int]]:
+    """(name, party, meetings present) of the `limit` names present at the most meetings."""
+    return [
+        (r["name"], r["party"], r["n"])
+        for r in store.conn.execute(
+            "SELECT name, party, count(DISTINCT doc_id) AS n FROM attendees WHERE present = 1"
+            " GROUP BY name ORDER BY n DESC, name LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def person_names(store: Store) -> list[str]:
+    """Every resolved person and every name on an attendance list, sorted."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT name FROM persons UNION SELECT name FROM attendees ORDER BY 1"
+        )
+    ]
+
+
+def linked_documents(store: Store, item_id: str) -> list[sqlite3.Row]:
+    """Documents (attachments) linked to an item: id, title, source, by id."""
+    return list(
+        store.conn.execute(
+            "SELECT id, title, source FROM documents WHERE linked_item_id = ? ORDER BY id",
+            (item_id,),
+        )
+    )
+
+
+def extract_items(store: Store, canonical_id: str) -> list[sqlite3.Row]:
+    """Items (from extracts) whose canonical item is `canonical_id`: id, title, source, by id."""
+    return list(
+        store.conn.execute(
+            "SELECT i.id, i.title, d.source FROM items i JOIN documents d ON d.id = i.doc_id"
+            " WHERE i.canonical_id = ? ORDER BY i.id",
+            (canonical_id,),
+        )
+    )

@@ -93,6 +93,8 @@ def search(settings: Settings, query: str, mode: str, filters: Filters, limit: i
 
 def item(settings: Settings, item_id: str) -> dict[str, Any]:
     """The item's JSON plus `linked`: attachments and extracts that belong to it."""
+    from .. import query
+
     with open_store(settings) as store:
         data = store.item_json(store.item_row(item_id))
         org_labels(store, [data])
@@ -103,18 +105,11 @@ def item(settings: Settings, item_id: str) -> dict[str, Any]:
                 "title": r["title"] or r["source"],
                 "source": r["source"],
             }
-            for r in store.conn.execute(
-                "SELECT id, title, source FROM documents WHERE linked_item_id = ? ORDER BY id",
-                (item_id,),
-            )
+            for r in query.linked_documents(store, item_id)
         ]
         linked += [
             {"kind": "extract", "id": r["id"], "title": r["title"], "source": r["source"]}
-            for r in store.conn.execute(
-                "SELECT i.id, i.title, d.source FROM items i JOIN documents d ON d.id = i.doc_id"
-                " WHERE i.canonical_id = ? ORDER BY i.id",
-                (item_id,),
-            )
+            for r in query.extract_items(store, item_id)
         ]
         if data["canonical_id"]:
             linked.append(
