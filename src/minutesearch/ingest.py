@@ -11,9 +11,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from .parallel import (
     effective_workers,
     exit_reason,
     fork_context,
+    map_surviving_crashes,
     process_pool,
 )
 from .parse import parse_document
@@ -350,54 +350,24 @@ def read_in_workers(
     `preload` starts once the workers are forked, and is waited for before any later fork.
     """
     preload = preload or Preload([])
-    pending = deque(to_read)
-    in_flight: deque[tuple[FileJob, Future[Document | FileOutcome]]] = deque()
-    pool = process_pool(workers)
-    try:
-        while pending or in_flight:
-            while pool is not None and pending and len(in_flight) < READ_AHEAD * workers:
-                try:
-                    future = pool.submit(read_and_parse, pending[0].path, pending[0].key)
-                except (BrokenProcessPool, RuntimeError, OSError):
-                    if not in_flight:  # nothing will report the break: read in this process
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        pool = None
-                    break
-                in_flight.append((pending.popleft(), future))
-                preload.start()  # the first submit forked all the workers
-            if not in_flight:
-                todo = pending.popleft()
-                yield read_and_parse(todo.path, todo.key)
-                continue
-            todo, future = in_flight[0]
-            while not wait([future], timeout=0.5).done:
-                ocr.poll_progress()  # a scanned PDF takes seconds a page: show it on the bar
-            try:
-                result = _result(todo, future)
-            except BrokenProcessPool:
-                if pool is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                preload.wait()  # no fork while the preload thread may hold an import lock
-                yield from _after_break(list(in_flight))
-                in_flight.clear()
-                pool = process_pool(workers)
-                continue
-            in_flight.popleft()
-            yield result
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    yield from map_surviving_crashes(
+        to_read,
+        _read_job,
+        start_pool=partial(process_pool, workers),
+        max_in_flight=READ_AHEAD * workers,
+        in_process=_read_job,
+        recover=_read_alone,
+        restart=True,
+        result=_result,
+        poll=ocr.poll_progress,  # a scanned PDF takes seconds a page: show it on the bar
+        on_submit=preload.start,  # the first submit forked all the workers
+        before_fork=preload.wait,  # no fork while the preload thread may hold an import lock
+    )
 
 
-def _after_break(
-    in_flight: list[tuple[FileJob, Future[Document | FileOutcome]]],
-) -> Iterator[Document | FileOutcome]:
-    """The files that were in flight when the pool broke: finished results, others read alone."""
-    for todo, future in in_flight:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            yield future.result()
-        else:
-            yield _read_alone(todo)
+def _read_job(todo: FileJob) -> Document | FileOutcome:
+    """`read_and_parse` of one job (what a worker runs)."""
+    return read_and_parse(todo.path, todo.key)
 
 
 def _result(todo: FileJob, future: Future[Document | FileOutcome]) -> Document | FileOutcome:

@@ -13,12 +13,17 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Settings
+
+J = TypeVar("J")
+R = TypeVar("R")
 
 MAX_AUTO_WORKERS = 4
 """`workers = 0` means one process per CPU core, but never more than this."""
@@ -160,3 +165,79 @@ class Preload:
         for job in self.jobs:
             with contextlib.suppress(Exception):  # the stage meets the same problem, and says so
                 job()
+
+
+def _future_result(job: object, future: Future[R]) -> R:
+    return future.result()
+
+
+def map_surviving_crashes(
+    jobs: Sequence[J],
+    work: Callable[[J], R],
+    *,
+    start_pool: Callable[[], ProcessPoolExecutor | None],
+    max_in_flight: int,
+    in_process: Callable[[J], R],
+    recover: Callable[[J], R],
+    restart: bool,
+    result: Callable[[J, Future[R]], R] = _future_result,
+    poll: Callable[[], None] | None = None,
+    on_submit: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
+) -> Generator[R, None, None]:
+    """`work(job)` of each job, in order, computed in a pool from `start_pool()`; the one loop by
+    which ingest and the entity stage survive a worker that dies (a crash, the OOM killer).
+
+    At most `max_in_flight` jobs are submitted ahead. Without a pool (`start_pool()` gives None,
+    or no submit succeeds with nothing in flight to report the break) a job is done by
+    `in_process(job)`. When the pool breaks, the jobs that were in flight keep their finished
+    results and the others are done by `recover(job)` (for ingest: alone in a process of its own,
+    so only the job that kills its process is lost); then, with `restart`, a fresh pool takes the
+    rest, else the rest are done in-process. `result` turns a finished future into the job's
+    result (BrokenProcessPool must pass through); `poll` runs every 0.5 s while waiting;
+    `on_submit` after each submit (the first one forks the workers); `before_fork` before a
+    recovery or a fresh pool may fork again.
+    """
+    pending = deque(jobs)
+    in_flight: deque[tuple[J, Future[R]]] = deque()
+    pool = start_pool()
+    try:
+        while pending or in_flight:
+            while pool is not None and pending and len(in_flight) < max_in_flight:
+                try:
+                    future = pool.submit(work, pending[0])
+                except (BrokenProcessPool, RuntimeError, OSError):
+                    if not in_flight:  # nothing will report the break: work in this process
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        pool = None
+                    break
+                in_flight.append((pending.popleft(), future))
+                if on_submit is not None:
+                    on_submit()
+            if not in_flight:
+                yield in_process(pending.popleft())
+                continue
+            job, future = in_flight[0]
+            if poll is not None:
+                while not wait([future], timeout=0.5).done:
+                    poll()
+            try:
+                done = result(job, future)
+            except BrokenProcessPool:
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                if before_fork is not None:
+                    before_fork()
+                for lost_job, lost in list(in_flight):
+                    if lost.done() and not lost.cancelled() and lost.exception() is None:
+                        yield lost.result()
+                    else:
+                        yield recover(lost_job)
+                in_flight.clear()
+                pool = start_pool() if restart else None
+                continue
+            in_flight.popleft()
+            yield done
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, suppress
 from typing import Any
 
 from ..config import Settings
 from ..errors import ModelError
-from ..parallel import effective_workers, process_pool
+from ..parallel import effective_workers, map_surviving_crashes, process_pool
 from ..stages import FunctionStage, StageContext
 from .gazetteer import load_gazetteer
 from .ner import common_words, extract, is_known_name, load_pipeline, rules_pipeline
@@ -113,33 +111,19 @@ def batch_mentions(
     and return plain tuples, one BATCH at a time (bigger chunks balanced worse: 4.6 s for 192).
     A pool also lets a dead worker be survived: its unfinished batches are annotated here.
     """
-    pool = _start_pool(nlp, common, workers) if workers > 1 else None
-    in_flight: deque[Future[list[list[MentionRow]]]] = deque()
-    submitted = 0
-    try:
-        for batch in batches:
-            while pool is not None and submitted < len(batches):
-                if len(in_flight) >= IN_FLIGHT_PER_WORKER * workers:
-                    break
-                try:
-                    in_flight.append(pool.submit(_worker_mentions, batches[submitted]))
-                except (BrokenProcessPool, RuntimeError, OSError):
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    pool = None
-                    break
-                submitted += 1
-            future = in_flight.popleft() if in_flight else None
-            try:
-                found = future.result() if future else mentions_of(nlp, batch, common)
-            except BrokenProcessPool:  # a worker died: this batch and the rest are done here
-                if pool is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    pool = None
-                found = mentions_of(nlp, batch, common)
-            yield found
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+
+    def in_process(batch: list[Row]) -> list[list[MentionRow]]:
+        return mentions_of(nlp, batch, common)
+
+    return map_surviving_crashes(
+        batches,
+        _worker_mentions,
+        start_pool=lambda: _start_pool(nlp, common, workers) if workers > 1 else None,
+        max_in_flight=IN_FLIGHT_PER_WORKER * workers,
+        in_process=in_process,
+        recover=in_process,  # a worker died: its unfinished batches and the rest are done here
+        restart=False,
+    )
 
 
 def _start_pool(nlp: Any, common: set[str], workers: int) -> ProcessPoolExecutor | None:
