@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +49,27 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def seed_store(seed_settings: Settings) -> Iterator[Store]:
     with Store.open(seed_settings.index_dir, create=False) as store:
         yield store
+
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+SNAPSHOT_TABLES = {
+    "documents": "SELECT * FROM documents ORDER BY id",
+    "attendees": "SELECT * FROM attendees ORDER BY doc_id, position",
+    "items": "SELECT * FROM items ORDER BY id",
+    "mentions": "SELECT item_id, label, text, start, end FROM mentions ORDER BY id",
+}
+
+
+def store_snapshot(idx: Path) -> Snapshot:
+    """The stored rows that ingest writes, without the time each document was ingested: two
+    ingests that should agree (worker counts, executors) are compared through this."""
+    with Store.open(idx, create=False) as store:
+        out: Snapshot = {}
+        for table, sql in SNAPSHOT_TABLES.items():
+            cursor = store.conn.execute(sql)
+            names = [d[0] for d in cursor.description]
+            out[table] = [
+                tuple(v for n, v in zip(names, row, strict=True) if n != "ingested_at")
+                for row in cursor
+            ]
+        return out

@@ -14,38 +14,15 @@ from typing import Any
 
 import pytest
 
+from conftest import Snapshot, store_snapshot
 from minutesearch import ingest as ingest_module
 from minutesearch.config import Settings
 from minutesearch.entities import pipeline
 from minutesearch.entities.pipeline import annotate
 from minutesearch.ingest import IngestReport, ingest
 from minutesearch.parallel import MAX_AUTO_WORKERS, effective_workers, fork_context
-from minutesearch.store import Store
 
 pytestmark = pytest.mark.skipif(fork_context() is None, reason="worker processes need fork")
-
-Snapshot = dict[str, list[tuple[Any, ...]]]
-
-TABLES = {
-    "documents": "SELECT * FROM documents ORDER BY id",
-    "attendees": "SELECT * FROM attendees ORDER BY doc_id, position",
-    "items": "SELECT * FROM items ORDER BY id",
-    "mentions": "SELECT item_id, label, text, start, end FROM mentions ORDER BY id",
-}
-
-
-def snapshot(idx: Path) -> Snapshot:
-    """The stored rows that ingest writes, without the time each document was ingested."""
-    with Store.open(idx, create=False) as store:
-        out: Snapshot = {}
-        for table, sql in TABLES.items():
-            cursor = store.conn.execute(sql)
-            names = [d[0] for d in cursor.description]
-            out[table] = [
-                tuple(v for n, v in zip(names, row, strict=True) if n != "ingested_at")
-                for row in cursor
-            ]
-        return out
 
 
 def run(
@@ -53,7 +30,7 @@ def run(
 ) -> tuple[IngestReport, Snapshot]:
     settings = Settings(index_dir=tmp / name, embedder="none", workers=workers)
     report = ingest(paths, settings, stages=[] if stages is None else stages)
-    return report, snapshot(settings.index_dir)
+    return report, store_snapshot(settings.index_dir)
 
 
 def outcomes(report: IngestReport) -> list[tuple[str, str, int, str | None]]:
@@ -193,7 +170,7 @@ def test_a_dying_ner_worker_falls_back_to_in_process(
     monkeypatch.setattr(pipeline, "BATCH", 16)
     settings = Settings(index_dir=tmp_path / "idx", embedder="none", ner=False, workers=1)
     ingest([seeds_dir], settings, stages=[annotate])
-    expected = snapshot(settings.index_dir)["mentions"]
+    expected = store_snapshot(settings.index_dir)["mentions"]
 
     parent = os.getpid()
     real = pipeline.mentions_of
@@ -207,7 +184,7 @@ def test_a_dying_ner_worker_falls_back_to_in_process(
     settings = Settings(index_dir=tmp_path / "idx2", embedder="none", ner=False, workers=2)
     ingest([seeds_dir], settings, stages=[annotate])
     assert "ner" in pool_calls
-    assert snapshot(settings.index_dir)["mentions"] == expected
+    assert store_snapshot(settings.index_dir)["mentions"] == expected
 
 
 WORKER_OF_KILLED_PARENT = """

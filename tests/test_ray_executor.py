@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import Snapshot, store_snapshot
 from minutesearch.cli import main
 from minutesearch.config import Settings
 from minutesearch.entities import pipeline
@@ -36,28 +37,6 @@ CLI = [sys.executable, "-c", "from minutesearch.cli import main; main()"]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 EXTRA_SLICE = 24
 """corpus-extra PDFs compared executor against executor (every fourth, sorted: both issuers)."""
-
-Snapshot = dict[str, list[tuple[Any, ...]]]
-TABLES = {
-    "documents": "SELECT * FROM documents ORDER BY id",
-    "attendees": "SELECT * FROM attendees ORDER BY doc_id, position",
-    "items": "SELECT * FROM items ORDER BY id",
-    "mentions": "SELECT item_id, label, text, start, end FROM mentions ORDER BY id",
-}
-
-
-def snapshot(idx: Path) -> Snapshot:
-    """The rows ingest writes, without the time each document was ingested."""
-    with Store.open(idx, create=False) as store:
-        out: Snapshot = {}
-        for table, sql in TABLES.items():
-            cursor = store.conn.execute(sql)
-            names = [d[0] for d in cursor.description]
-            out[table] = [
-                tuple(v for n, v in zip(names, row, strict=True) if n != "ingested_at")
-                for row in cursor
-            ]
-        return out
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +57,7 @@ def run(
 ) -> tuple[IngestReport, Snapshot]:
     settings = Settings(index_dir=idx, embedder="none", ner=ner, workers=2)
     report = ingest(paths, settings, stages=[] if stages is None else stages, executor=executor)
-    return report, snapshot(idx)
+    return report, store_snapshot(idx)
 
 
 def outcomes(report: IngestReport) -> list[tuple[str, str, int, str | None]]:
