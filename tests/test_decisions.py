@@ -199,7 +199,7 @@ def test_decisions_cli_json_and_csv(seed_settings: Settings) -> None:
 
 
 def test_decisions_query_newest_first(seed_settings: Settings) -> None:
-    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.analysis.queries import find_decisions
 
     with Store.open(seed_settings.index_dir, create=False) as store:
         rows = find_decisions(store, seed_settings, "föregående protokoll")
@@ -209,7 +209,7 @@ def test_decisions_query_newest_first(seed_settings: Settings) -> None:
 
 @pytest.mark.parametrize("outcome", ["bifall", "val", "information"])
 def test_outcome_filter(seed_settings: Settings, outcome: str) -> None:
-    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.analysis.queries import find_decisions
 
     with Store.open(seed_settings.index_dir, create=False) as store:
         rows = find_decisions(store, seed_settings, outcome=outcome)

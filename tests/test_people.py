@@ -165,7 +165,7 @@ def real(extra_dir: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFact
     "name", ["Heidi Hankanen Ängberg", "Carin Östh", "Maria Östlund", "Liselott Åsberg"]
 )
 def test_capital_swedish_letters_in_real_names(real: Settings, name: str) -> None:
-    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.analysis.queries import find_decisions
     from minutesearch.search import SearchFilters
 
     with Store.open(real.index_dir, create=False) as st:
@@ -177,7 +177,7 @@ def test_capital_swedish_letters_in_real_names(real: Settings, name: str) -> Non
 
 @pytest.mark.slow
 def test_person_and_decisions_list_the_same_yrkanden(real: Settings) -> None:
-    from minutesearch.analysis.decisions import find_decisions
+    from minutesearch.analysis.queries import find_decisions
     from minutesearch.search import SearchFilters
 
     with Store.open(real.index_dir, create=False) as st:

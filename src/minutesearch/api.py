@@ -520,7 +520,7 @@ class Corpus:
     ) -> Results[Decision]:
         """Beslut (decisions), newest first: of items matching `query` when given, within the filters
         (outcome included)."""
-        from .analysis.decisions import find_decisions
+        from .analysis.queries import find_decisions
         from .query import add_provenance
 
         f = as_filters(filters)

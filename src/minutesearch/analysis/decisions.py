@@ -1,13 +1,12 @@
-"""Beslut as structured data: outcome type, amounts, yrkanden, reservationer; `find_decisions`."""
+"""Beslut as structured data: outcome type, amounts, yrkanden, reservationer (ingest time; the
+query-time `find_decisions` lives in `analysis.queries`)."""
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .motions import Motion
 from .procedure import (
@@ -21,11 +20,6 @@ from .procedure import (
     motion_blocks,
 )
 from .text import one_line, split_sections
-
-if TYPE_CHECKING:
-    from ..config import Settings
-    from ..filters import Filters
-    from ..store import Store
 
 OUTCOMES = (
     "bifall",
@@ -291,76 +285,3 @@ def extract_decision(
 
 
 _RESERVES = re.compile(r"reserverar\s+(?:sig|oss)", re.I)
-
-
-def decision_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
-    """The `decisions --json` contract for one item row (joined with its decision)."""
-    motions = [
-        {
-            "by": m["by"],
-            "party": m["party"],
-            "kind": m["kind"],
-            "text": m["text"],
-            "won": None if m["won"] is None else bool(m["won"]),
-        }
-        for m in store.conn.execute(
-            "SELECT * FROM motions WHERE item_id=? ORDER BY position", (row["id"],)
-        )
-    ]
-    return {
-        "id": row["id"],
-        "body": row["body"],
-        "body_short": row["body_short"],
-        "date": row["date"],
-        "section": row["section"],
-        "title": row["title"],
-        "decision": row["decision_text"],
-        "outcome": row["outcome"],
-        "multi_part": bool(row["multi_part"]),
-        "amounts": json.loads(row["amounts"]),
-        "amounts_mentioned": json.loads(row["amounts_mentioned"]),
-        "motions": motions,
-        "vote": json.loads(row["vote"]) if row["vote"] else None,
-        "votes": json.loads(row["votes"]),
-        "reservations": json.loads(row["reservations"]),
-        "reservation_count": row["reservation_count"],
-        "annotations": json.loads(row["annotations"]),
-        "conflicts": json.loads(row["conflicts"]),
-        "source": row["source"],
-    }
-
-
-DECISION_SELECT = (
-    "SELECT i.id, i.section, i.title, d.body, d.body_short, d.date, d.source, d.kind,"
-    " x.decision AS decision_text, x.outcome, x.amounts, x.reservations, x.vote, x.votes,"
-    " x.reservation_count, x.annotations, x.conflicts, x.amounts_mentioned, x.multi_part"
-    " FROM decisions x JOIN items i ON i.id = x.item_id JOIN documents d ON d.id = i.doc_id"
-)
-
-
-def find_decisions(
-    store: Store,
-    settings: Settings,
-    query: str | None = None,
-    filters: Filters | None = None,
-    *,
-    outcome: str | None = None,
-) -> list[dict[str, Any]]:
-    """Decisions (newest first), of items matching `query` when given, within `filters`."""
-    from .matching import matching_item_ids
-
-    ids = matching_item_ids(store, settings, query, filters, mode="keyword")
-    sql = (
-        DECISION_SELECT
-        + " WHERE i.canonical_id IS NULL AND (x.decision IS NOT NULL OR x.outcome != 'other')"
-    )
-    args: list[Any] = []
-    if outcome:
-        sql += " AND x.outcome = ?"
-        args.append(outcome)
-    rows = [
-        r
-        for r in store.conn.execute(sql + " ORDER BY d.date DESC, d.id, i.position", args)
-        if r["id"] in ids
-    ]
-    return [decision_json(store, r) for r in rows]

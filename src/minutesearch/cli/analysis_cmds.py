@@ -102,8 +102,8 @@ def decisions(
     **kw: Any,
 ) -> None:
     """Decisions (on QUERY, when given), newest first, with outcome, amounts and yrkanden."""
-    from ..analysis.decisions import find_decisions
     from ..analysis.matching import make_filters
+    from ..analysis.queries import find_decisions
     from ..query import add_provenance
 
     with app.store() as store:

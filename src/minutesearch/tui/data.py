@@ -150,7 +150,7 @@ def timeline(settings: Settings, query_or_item_id: str) -> list[dict[str, Any]]:
 
 def decisions(settings: Settings, query: str | None, filters: Filters) -> list[dict[str, Any]]:
     with open_store(settings) as store:
-        from ..analysis.decisions import find_decisions
+        from ..analysis.queries import find_decisions
         from ..query import add_provenance
 
         rows = add_provenance(
