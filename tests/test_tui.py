@@ -23,7 +23,9 @@ from minutesearch.tui.screens.item_screen import ItemScreen
 from minutesearch.tui.screens.person_screen import PersonScreen
 from minutesearch.tui.screens.search_screen import SearchScreen
 from minutesearch.tui.screens.start_screen import StartScreen
+from minutesearch.tui.screens.timeline_screen import TimelineScreen
 from minutesearch.tui.widgets.entry_list import EntryList
+from minutesearch.tui.widgets.timeline_chart import TimelineChart, series
 
 pytestmark = pytest.mark.anyio
 
@@ -210,6 +212,23 @@ async def test_export_writes_the_current_list(seed_settings: Settings, tmp_path:
         with files[0].open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         assert [r["id"] for r in rows] == [h["id"] for h in screen.found.hits]
+
+
+async def test_timeline_shows_a_chart_of_its_steps(seed_settings: Settings) -> None:
+    app = app_for(seed_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search_for(pilot, "samverkan psykiatrin")
+        await pilot.press("enter", "t")
+        timeline = app.screen
+        assert isinstance(timeline, TimelineScreen)
+        await until(pilot, lambda: bool(timeline.rows))
+        chart = timeline.query_one("#timeline-chart", TimelineChart)
+        assert chart.display
+        years, bodies, counts = series(timeline.rows)
+        dated = [r for r in timeline.rows if r.get("date")]
+        assert years == sorted({r["date"][:4] for r in dated})
+        assert sum(map(sum, counts)) == len(dated)  # every dated step in one bar
+        assert set(bodies) == {r.get("body_short") or r.get("body") for r in dated}
 
 
 async def test_missing_index_shows_the_start_screen(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ from textual.content import Content
 from textual.markup import escape
 
 from .. import data
-from ..widgets.entry_list import Row
+from ..widgets.entry_list import EntryList, Row
+from ..widgets.timeline_chart import TimelineChart
 from .list_screen import ListScreen
 
 
@@ -23,6 +24,19 @@ class TimelineScreen(ListScreen):
 
     def title_text(self) -> str:
         return f"Tidslinje: {self.label}"
+
+    def on_mount(self) -> None:
+        chart = TimelineChart(id="timeline-chart")
+        chart.display = False  # shown once there are dated steps
+        self.query_one("#list-pane").mount(chart, before=self.query_one(EntryList))
+        super().on_mount()
+
+    def _show(self, rows: list[Row] | str) -> None:
+        super()._show(rows)
+        if isinstance(rows, list) and rows:
+            chart = self.query_one("#timeline-chart", TimelineChart)
+            chart.display = True
+            chart.show(rows)
 
     def fetch(self) -> list[Row]:
         rows = data.timeline(self.ms_app.settings, self.subject)
