@@ -7,25 +7,20 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from textual_plotext import PlotextPlot
+from .stacked_chart import Series, StackedYearChart, stack_by_year
 
 
-def series(rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str], list[list[int]]]:
+def series(rows: Sequence[Mapping[str, Any]]) -> Series:
     """(years, bodies with most steps first, one list of step counts per body) from trace rows."""
     steps: Counter[tuple[str, str]] = Counter()
     for r in rows:
         date = str(r.get("date") or "")
         if len(date) >= 4:
             steps[(date[:4], str(r.get("body_short") or r.get("body") or "?"))] += 1
-    years = sorted({y for y, _ in steps})
-    totals: Counter[str] = Counter()
-    for (_, body), n in steps.items():
-        totals[body] += n
-    bodies = [b for b, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return years, bodies, [[steps[(y, b)] for y in years] for b in bodies]
+    return stack_by_year(steps)
 
 
-class TimelineChart(PlotextPlot):
+class TimelineChart(StackedYearChart):
     """Steg per år i ärendet, staplade efter organ."""
 
     DEFAULT_CSS = """
@@ -37,13 +32,8 @@ class TimelineChart(PlotextPlot):
 
     def show(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Draw the timeline rows (nothing when none has a date)."""
-        years, bodies, ys = series(rows)
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if years and bodies:
-            plt.stacked_bar(years, ys, labels=bodies)  # type: ignore[call-arg]
+        _, _, ys = data = series(rows)
+        if self.draw(data, "steg"):
             top = max(map(sum, zip(*ys, strict=True)))
-            plt.yticks(list(range(0, top + 1, max(1, -(-top // 4)))))  # whole steps only
-            plt.ylabel("steg")
+            self.plt.yticks(list(range(0, top + 1, max(1, -(-top // 4)))))  # whole steps only
         self.refresh()
