@@ -73,3 +73,21 @@ def store_snapshot(idx: Path) -> Snapshot:
                 for row in cursor
             ]
         return out
+
+
+def pdf_bytes(objects: list[bytes]) -> bytes:
+    """A PDF from its objects, with a correct cross-reference table; object 1 is the catalog."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

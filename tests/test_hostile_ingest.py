@@ -21,30 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pdf_bytes
+
 CLI = [sys.executable, "-c", "from minutesearch.cli import main; main()"]
 TIME_LIMIT_S = 120.0
 RSS_LIMIT_BYTES = 1536 * 1024 * 1024
 
 
 # -- building hostile files -------------------------------------------------------------------
-
-
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF with a correct cross-reference table; object 1 is the catalog."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
@@ -66,7 +50,7 @@ def flate_bomb_pdf(path: Path) -> None:
         b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
     )
     objects = [_CATALOG, _PAGES, page, _stream(data, b"/Filter /FlateDecode"), _FONT]
-    path.write_bytes(_pdf(objects))
+    path.write_bytes(pdf_bytes(objects))
 
 
 def xobject_bomb_pdf(path: Path) -> None:
@@ -86,7 +70,7 @@ def xobject_bomb_pdf(path: Path) -> None:
             res = b"/Resources << /Font << /F1 5 0 R >> >>"
         form = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] " + res
         objects.append(_stream(body, form))
-    path.write_bytes(_pdf(objects))
+    path.write_bytes(pdf_bytes(objects))
 
 
 def malformed_pdf(path: Path) -> None:
@@ -114,7 +98,7 @@ def scanned_pdf(path: Path) -> None:
         b" /BitsPerComponent 8 /Filter /FlateDecode",
     )
     objects = [_CATALOG, _PAGES, page, image, _stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")]
-    path.write_bytes(_pdf(objects))
+    path.write_bytes(pdf_bytes(objects))
 
 
 def junk_named_pdf(path: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pdf_bytes
 from minutesearch import ocr
 from minutesearch.config import Settings
 from minutesearch.errors import ReadError
@@ -226,19 +227,7 @@ def _pdf_pages(path: Path, pages: list[str | None], seed: int = 0) -> None:
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objects))
 
 
 _PAGE_ONE = "Protokoll\nKulturnamnden 2025-04-02\n\u00a7 7 Bidrag till foreningar\nNamnden beslutar att bevilja bidraget."
