@@ -209,10 +209,19 @@ def _embed_all(ctx: StageContext, embedder: Embedder, texts: list[str]) -> np.nd
     try:
         known = cache.get_many(keys, embedder.dim)
         todo = sorted({k: i for i, k in enumerate(keys) if k not in known}.values())
-        for done in range(0, len(todo), BATCH):
+        # `--executor ray`: the misses are embedded by Ray actors (executors.RayExecutor), a
+        # chunk at a time, each cached here before the next; it falls back to `embedder`.
+        remote = getattr(ctx.executor, "embed_passages", None)
+        step = int(getattr(ctx.executor, "embed_chunk", BATCH)) if remote else BATCH
+        for done in range(0, len(todo), step):
             ctx.progress("semantic", done, len(todo))
-            batch = todo[done : done + BATCH]
-            vecs = embedder.embed_passages([texts[i] for i in batch])
+            batch = todo[done : done + step]
+            chunk = [texts[i] for i in batch]
+            vecs = (
+                remote(ctx.settings.embedder, chunk, local=embedder, warn=ctx.warn)
+                if remote
+                else embedder.embed_passages(chunk)
+            )
             rows = [(keys[i], vecs[n]) for n, i in enumerate(batch)]
             cache.put_many(rows)
             known.update(rows)
