@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -217,3 +217,244 @@ def _attrs(obj: Any) -> Mapping[str, Any]:
     if isinstance(obj, Mapping):
         return obj
     return {f.name: getattr(obj, f.name, None) for f in fields(Filters)}
+
+
+# -- filters the engines evaluate themselves ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Filters resolved against the store into exact values the engines filter on themselves.
+
+    The keyword index carries body, organisation, date, kind and party as fields of every item,
+    so a filtered query is a few term/range clauses instead of a set of 100 000 item ids; only
+    person/topic/outcome (answered by SQL over their own tables) arrive as ids. Same meaning as
+    `allowed_items`: an item passes when it passes every field that is set."""
+
+    bodies: frozenset[str] | None = None  # exact documents.body values allowed (None: any body)
+    orgs: frozenset[str] | None = None  # exact documents.organisation values allowed
+    since: str | None = None  # check_date(since): compare date strings with >=
+    until: str | None = None  # check_date(until, end=True) ('~'-padded): <=
+    kind: str | None = None  # protocol / extract / attachment
+    party: str | None = None  # upper-case party code; item membership = item_parties()
+    item_ids: frozenset[str] | None = None  # person/topic/outcome resolved through SQL
+
+    def matches_nothing(self) -> bool:
+        """Whether no item can pass (a body or person that matched nothing, dates crossed)."""
+        if self.bodies is not None and not self.bodies:
+            return True
+        if self.orgs is not None and not self.orgs:
+            return True
+        if self.item_ids is not None and not self.item_ids:
+            return True
+        if self.party is not None and not self.party:
+            return True
+        return bool(self.since and self.until and self.since > self.until)
+
+    def day_range(self) -> tuple[int | None, int | None]:
+        """since/until as inclusive `date_key` bounds (None: open)."""
+        lo = date_key(self.since) if self.since else None
+        hi = date_key(self.until, end=True) if self.until else None
+        return lo, hi
+
+    def admits(
+        self,
+        *,
+        item_id: str,
+        body: str | None,
+        org: str | None,
+        date: str | None,
+        kind: str | None,
+        parties: set[str] | frozenset[str] = frozenset(),
+    ) -> bool:
+        """Whether one item, given its document's values and its parties, passes."""
+        if self.bodies is not None and (body or "") not in self.bodies:
+            return False
+        if self.orgs is not None and (org or "") not in self.orgs:
+            return False
+        if self.since and (date is None or date < self.since):
+            return False
+        if self.until and (date is None or date > self.until):
+            return False
+        if self.kind and kind != self.kind:
+            return False
+        if self.party is not None and self.party not in parties:
+            return False
+        return self.item_ids is None or item_id in self.item_ids
+
+
+_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~?)$")
+
+
+def date_key(value: str | None, *, end: bool = False) -> int | None:
+    """A date (ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD) as the int yyyymmdd, for range filters in an engine.
+
+    A stored date's missing parts count as 00; an end bound's (`end`, as `check_date(...,
+    end=True)` writes it) as 99, so int comparison agrees with the string comparison the SQL
+    does ("2023-05-12" <= "2023~"). None for a value that is not such a date."""
+    if not value:
+        return None
+    m = _DAY.match(value.strip())
+    if not m:
+        return None
+    fill = 99 if end or m[4] else 0
+    year, month, day = int(m[1]), m[2], m[3]
+    return year * 10000 + (int(month) if month else fill) * 100 + (int(day) if day else fill)
+
+
+def _distinct(store: Store, column: str, where: str, args: list[Any]) -> frozenset[str]:
+    """The distinct document values of `column` that pass the SQL condition (on d.*): the same
+    LIKE as `document_clauses`, run over the few distinct values instead of every item."""
+    register_functions(store.conn)
+    sql = (
+        f"SELECT {column} FROM (SELECT DISTINCT body, body_short, organisation FROM documents) d"
+        f" WHERE {where}"
+    )
+    return frozenset(r[0] or "" for r in store.conn.execute(sql, args))
+
+
+def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
+    """The filters as exact values the engines filter on; None when no filter is set.
+
+    Validates like `allowed_items` (QueryError for a bad date, kind or outcome)."""
+    f = as_filters(filters)
+    validate(f)
+    if not f.active():
+        return None
+    bodies = orgs = item_ids = None
+    if f.body:
+        bodies = _distinct(
+            store,
+            "body",
+            "(ms_lower(d.body) LIKE ? OR ms_lower(d.body_short) = ?)",
+            [f"%{f.body.lower()}%", f.body.lower()],
+        )
+    if f.org:
+        orgs = _distinct(
+            store, "organisation", "ms_lower(d.organisation) LIKE ?", [f"%{f.org.lower()}%"]
+        )
+    if f.person or f.topic or f.outcome:
+        inner = allowed_items(store, Filters(person=f.person, topic=f.topic, outcome=f.outcome))
+        item_ids = frozenset(inner or ())
+    return ItemFilter(
+        bodies=bodies,
+        orgs=orgs,
+        since=check_date(f.since) if f.since else None,
+        until=check_date(f.until, end=True) if f.until else None,
+        kind=normal_kind(f.kind) if f.kind else None,
+        party=f.party.strip().upper() if f.party else None,
+        item_ids=item_ids,
+    )
+
+
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+
+
+def _motion_parties(value: str) -> set[str]:
+    """The codes the motion SQL finds in "S, V": what stands between ", " and the next ","."""
+    text = f", {value.upper()},"
+    out = set()
+    start = text.find(", ")
+    while start >= 0:
+        end = text.find(",", start + 2)
+        if end > start + 2:
+            out.add(text[start + 2 : end])
+        start = text.find(", ", start + 1)
+    return out
+
+
+def text_parties(text: str | None, attendees: list[tuple[str, str]]) -> set[str]:
+    """Parties an item's text names: "(S)" written in it, and the parties of the meeting's
+    attendees (name, party) whose name occurs in it."""
+    if not text:
+        return set()
+    out = {
+        code
+        for code in _PAREN.findall(text)
+        if code == code.upper() and code == code.strip() and any(c.isalpha() for c in code)
+    }
+    out.update(party.upper() for name, party in attendees if name in text)
+    return out
+
+
+def item_parties(store: Store, item_ids: list[str] | None = None) -> dict[str, set[str]]:
+    """Item id -> the upper-case parties it belongs to, for all items or the given ones.
+
+    The same definition as the party filter of `allowed_items`: a mentioned person's party,
+    a motion's party, "(S)" in the text, an attendee of the meeting named in the text."""
+    out: dict[str, set[str]] = {}
+
+    def rows(sql: str, column: str) -> Iterator[Any]:
+        if item_ids is None:
+            yield from store.conn.execute(sql)
+            return
+        glue = " AND " if " WHERE " in sql else " WHERE "
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start : start + 500]
+            yield from store.conn.execute(
+                f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk
+            )
+
+    for item_id, party in rows(
+        "SELECT m.item_id, p.party FROM mentions m JOIN persons p ON p.id = m.person_id"
+        " WHERE p.party IS NOT NULL",
+        "m.item_id",
+    ):
+        out.setdefault(item_id, set()).add(party.upper())
+    for item_id, party in rows(
+        "SELECT item_id, party FROM motions WHERE party IS NOT NULL", "item_id"
+    ):
+        if found := _motion_parties(party):
+            out.setdefault(item_id, set()).update(found)
+    items = list(rows("SELECT id, doc_id, text FROM items", "id"))
+    attendees: dict[str, list[tuple[str, str]]] = {}
+    att_sql = (
+        "SELECT doc_id, name, party FROM attendees WHERE party IS NOT NULL AND name IS NOT NULL"
+    )
+    if item_ids is None:
+        att_rows: Any = store.conn.execute(att_sql)
+    else:
+        docs = sorted({r[1] for r in items})
+        att_rows = (
+            r
+            for start in range(0, len(docs), 500)
+            for r in store.conn.execute(
+                f"{att_sql} AND doc_id IN ({','.join('?' * len(docs[start : start + 500]))})",
+                docs[start : start + 500],
+            )
+        )
+    for doc_id, name, party in att_rows:
+        attendees.setdefault(doc_id, []).append((name, party))
+    for item_id, doc_id, text in items:
+        if found := text_parties(text, attendees.get(doc_id, [])):
+            out.setdefault(item_id, set()).update(found)
+    return out
+
+
+def filter_ids(store: Store, flt: ItemFilter | None, ids: list[str]) -> set[str]:
+    """The ids (of a few candidates) that pass the filter: checked on their own rows, without
+    resolving the filter to every item it allows."""
+    if flt is None:
+        return set(ids)
+    if flt.matches_nothing():
+        return set()
+    unique = sorted(set(ids))
+    parties = item_parties(store, unique) if flt.party is not None else {}
+    out = set()
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        for r in store.conn.execute(
+            "SELECT i.id, d.body, d.organisation, d.date, d.kind FROM items i"
+            f" JOIN documents d ON d.id = i.doc_id WHERE i.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if flt.admits(
+                item_id=r[0],
+                body=r[1],
+                org=r[2],
+                date=r[3],
+                kind=r[4],
+                parties=parties.get(r[0], set()),
+            ):
+                out.add(r[0])
+    return out
