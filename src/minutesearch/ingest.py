@@ -216,7 +216,7 @@ def _ingest(
         preload.wait()
         removed = _remove_vanished(store, paths, {source_key(f) for f in files}, known)
         report.files += [FileOutcome(s, "removed") for s in removed]
-        store.relink()
+        store.relink(changed)  # the dates of the stored documents, not the whole store
         ctx = StageContext(
             store=store,
             settings=settings,

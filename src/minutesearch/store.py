@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -269,12 +269,42 @@ class Store:
         with self.transaction() as c:
             c.execute("DELETE FROM documents WHERE source=?", (source,))
 
-    def relink(self) -> None:
-        """Point each extract's item at the same § of the full protocol (same body, date, §)."""
+    def relink(self, doc_ids: Iterable[str] | None = None) -> None:
+        """Point each extract's item at the same § of the full protocol (same body, date, §), and
+        each attachment at its item.
+
+        `doc_ids`: the documents stored since the last relink; only extracts and attachments of
+        their dates are linked again (and any whose target is gone), so one new meeting costs
+        the documents of its date, not the whole store. None: every document.
+        """
         with self.transaction() as c:
-            c.execute("UPDATE items SET canonical_id=NULL")
+            if doc_ids is None:
+                c.execute("UPDATE items SET canonical_id=NULL WHERE canonical_id IS NOT NULL")
+                c.execute(
+                    "UPDATE documents SET linked_item_id=NULL WHERE linked_item_id IS NOT NULL"
+                )
+                extract_scope = "doc_id IN (SELECT id FROM documents WHERE kind = 'extract')"
+                attach_scope = "1=1"
+                args: list[Any] = []
+            else:
+                dates = json.dumps(_distinct_dates(c, sorted(set(doc_ids))))
+                # Extracts of those dates, and those whose protocol item is gone (removed files).
+                c.execute(
+                    "UPDATE items SET canonical_id=NULL WHERE canonical_id IS NOT NULL AND NOT"
+                    " EXISTS (SELECT 1 FROM items p WHERE p.id = items.canonical_id)"
+                )
+                c.execute(
+                    "UPDATE documents SET linked_item_id=NULL WHERE linked_item_id IS NOT NULL"
+                    " AND NOT EXISTS (SELECT 1 FROM items p WHERE p.id = documents.linked_item_id)"
+                )
+                extract_scope = (
+                    "doc_id IN (SELECT id FROM documents WHERE kind = 'extract'"
+                    " AND date IN (SELECT value FROM json_each(?)))"
+                )
+                attach_scope = "date IN (SELECT value FROM json_each(?))"
+                args = [dates]
             c.execute(
-                """
+                f"""
                 UPDATE items SET canonical_id = (
                     SELECT p.id FROM items p JOIN documents pd ON pd.id = p.doc_id
                     JOIN documents ed ON ed.id = items.doc_id
@@ -282,13 +312,13 @@ class Store:
                       AND pd.date = ed.date AND p.section = items.section
                       AND (lower(pd.body_short) = lower(ed.body_short) OR lower(pd.body) = lower(ed.body))
                     LIMIT 1)
-                WHERE doc_id IN (SELECT id FROM documents WHERE kind = 'extract')
-                """
+                WHERE {extract_scope}
+                """,
+                args,
             )
             # An attachment is linked to the item of the same body and date that it belongs to.
-            c.execute("UPDATE documents SET linked_item_id=NULL")
             c.execute(
-                """
+                f"""
                 UPDATE documents SET linked_item_id = (
                     SELECT i.id FROM items i JOIN documents d ON d.id = i.doc_id
                     WHERE d.kind = 'protocol' AND d.date = documents.date
@@ -296,8 +326,9 @@ class Store:
                       AND (lower(d.body) = lower(documents.body)
                            OR lower(d.body_short) = lower(documents.body_short))
                     LIMIT 1)
-                WHERE kind = 'attachment' AND linked_section IS NOT NULL
-                """
+                WHERE kind = 'attachment' AND linked_section IS NOT NULL AND {attach_scope}
+                """,
+                args,
             )
 
     # -- reading --------------------------------------------------------------------------
@@ -484,6 +515,22 @@ ITEM_SELECT = (
     "SELECT i.*, d.body, d.body_short, d.date, d.kind, d.source, d.organisation"
     " FROM items i JOIN documents d ON d.id = i.doc_id"
 )
+
+
+def _distinct_dates(c: sqlite3.Connection, doc_ids: list[str]) -> list[str]:
+    """The meeting dates of these documents (those still stored), each once."""
+    dates: set[str] = set()
+    for start in range(0, len(doc_ids), 500):
+        chunk = doc_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        dates.update(
+            r[0]
+            for r in c.execute(
+                f"SELECT DISTINCT date FROM documents WHERE id IN ({marks}) AND date IS NOT NULL",
+                chunk,
+            )
+        )
+    return sorted(dates)
 
 
 def _without_variants(names: list[str]) -> list[str]:
