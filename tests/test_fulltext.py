@@ -13,6 +13,7 @@ from minutesearch.config import Settings
 from minutesearch.errors import IndexMismatchError
 from minutesearch.index.fulltext import build_fulltext, read_stamp
 from minutesearch.index.semantic import CACHE_FILE, build_semantic
+from minutesearch.index.vectors import FORMAT_VERSION, VectorIndex
 from minutesearch.ingest import Stage, ingest
 from minutesearch.locations import fulltext_dir, vectors_dir
 from minutesearch.search import search
@@ -58,7 +59,7 @@ def test_unchanged_corpus_skips_the_index_stages(index_copy: Settings) -> None:
 
 
 def test_reembedding_uses_the_content_cache(index_copy: Settings) -> None:
-    before = np.load(vectors_dir(index_copy.index_dir) / "vectors.npy")
+    before = np.array(VectorIndex.open(vectors_dir(index_copy.index_dir)).matrix)
     stale = index_copy.index_dir / ".vectors-interrupted"
     stale.mkdir()  # what a killed build leaves behind
     totals: list[int] = []
@@ -66,6 +67,7 @@ def test_reembedding_uses_the_content_cache(index_copy: Settings) -> None:
         ctx = StageContext(
             store=store,
             settings=index_copy,
+            rebuild=True,  # a full build, not an (empty) incremental update
             progress=lambda stage, done, total: (
                 totals.append(total) if stage == "semantic" else None
             ),
@@ -73,7 +75,7 @@ def test_reembedding_uses_the_content_cache(index_copy: Settings) -> None:
         build_semantic(ctx)
     assert totals and max(totals) == 0  # every window came from embeddings.sqlite
     np.testing.assert_array_equal(
-        before, np.load(vectors_dir(index_copy.index_dir) / "vectors.npy")
+        before, np.array(VectorIndex.open(vectors_dir(index_copy.index_dir)).matrix)
     )
     assert (index_copy.index_dir / CACHE_FILE).is_file()
     assert not stale.exists()
@@ -108,7 +110,7 @@ def test_embedder_none_falls_back_to_keyword(seeds_dir: Path, tmp_path: Path) ->
     settings = Settings(index_dir=tmp_path / "idx", embedder="none")
     ingest([seeds_dir], settings, stages=INDEX_STAGES)
     assert read_stamp(vectors_dir(settings.index_dir)) == {
-        "format": 1,
+        "format": FORMAT_VERSION,
         "backend": "none",
         "model": None,
         "dim": 0,

@@ -16,12 +16,12 @@ it has never seen.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
 import threading
-from dataclasses import dataclass
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,20 @@ from .fulltext import (
     read_stamp,
     write_stamp,
 )
+from .vectors import (
+    DELTA_MAX_WINDOWS,
+    FORMAT_VERSION,
+    MERGE_FRACTION,
+    ItemAttrs,
+    VectorIndex,
+    build_vector_index,
+    fingerprint,
+    remove_unlisted,
+    segment_name,
+    write_json_atomic,
+    write_segment,
+)
 
-FORMAT_VERSION = 1
 VECTORS = "windows"  # every window, the best counts; "lead": only title + lead (first window)
 WINDOW_WORDS = 160
 WINDOW_OVERLAP = 40
@@ -171,35 +183,199 @@ def _item_windows(
     return ids, starts, texts
 
 
+BUILD_CHUNK_ITEMS = 4000  # items windowed, embedded (or read from the cache) and written at once
+_ITEM_SQL = (
+    "SELECT i.id, i.content_hash, i.canonical_id, d.body, d.organisation, d.date, d.kind"
+    " FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+)
+
+
+def _fingerprint(r: Any) -> bytes:
+    return fingerprint(*(r[n] for n in range(7)))
+
+
+def _item_parties(store: Store, ids: list[str]) -> dict[str, set[str]]:
+    from .. import filters
+
+    fn = getattr(filters, "item_parties", None)
+    return fn(store, ids) if fn is not None and ids else {}
+
+
+def _segment_source(
+    ctx: StageContext,
+    embedder: Embedder,
+    wanted: list[str] | None,
+    ids: list[str],
+    starts: list[int],
+    attrs: list[ItemAttrs],
+) -> Iterator[np.ndarray]:
+    """The float32 windows of the items (all, or `wanted`), BUILD_CHUNK_ITEMS items at a time,
+    filling ids/starts/attrs as it goes (write_segment reads them after the last chunk)."""
+    store = ctx.store
+    if wanted is None:
+        cursor: Iterable[Any] = store.conn.execute(
+            f"SELECT i.title, i.text, {_ITEM_SQL[7:]} ORDER BY i.id"
+        )
+    else:
+        cursor = _rows_for(store, sorted(wanted))
+    windows = 0
+    batch: list[Any] = []
+
+    def flush() -> np.ndarray:
+        nonlocal windows
+        texts: list[str] = []
+        parties = _item_parties(store, [r["id"] for r in batch])
+        for r in batch:
+            ids.append(r["id"])
+            starts.append(windows + len(texts))
+            texts += passages(r["title"] or "", r["text"] or "", embedder)
+            attrs.append(
+                ItemAttrs(
+                    body=r["body"],
+                    org=r["organisation"],
+                    date=r["date"],
+                    kind=r["kind"],
+                    parties=frozenset(parties.get(r["id"], ())),
+                    fingerprint=fingerprint(
+                        r["id"],
+                        r["content_hash"],
+                        r["canonical_id"],
+                        r["body"],
+                        r["organisation"],
+                        r["date"],
+                        r["kind"],
+                    ),
+                )
+            )
+        windows += len(texts)
+        batch.clear()
+        return _embed_all(ctx, embedder, texts)
+
+    for r in cursor:
+        batch.append(r)
+        if len(batch) >= BUILD_CHUNK_ITEMS:
+            yield flush()
+    if batch:
+        yield flush()
+
+
+def _rows_for(store: Store, ids: list[str]) -> Iterator[Any]:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield from store.conn.execute(
+            f"SELECT i.title, i.text, {_ITEM_SQL[7:]} WHERE i.id IN"
+            f" ({','.join('?' * len(chunk))}) ORDER BY i.id",
+            chunk,
+        )
+
+
 def _run(ctx: StageContext) -> None:
-    """Stage: embed every item window (cached by content hash) and swap the vectors into place."""
+    """Stage: embed every item window (cached by content hash) and put the vectors in place:
+    a small change to a current index goes into its delta segment (see `_update`), anything
+    else is a full build in a temp folder swapped into place."""
     spec = ctx.settings.embedder
     target = vectors_dir(ctx.index_dir)
+    embedder = None if spec == DISABLED else get_embedder(spec)
+    stamp = semantic_stamp(embedder, spec)
+    if embedder is not None and not ctx.rebuild and _update(ctx, embedder, target, stamp):
+        return
     tmp = fresh_temp_dir(ctx.index_dir, ".vectors-")
     try:
-        if spec == DISABLED:
-            write_stamp(tmp, semantic_stamp(None, spec))
+        if embedder is None:
+            tmp.rmdir()
+            tmp.mkdir()
+            write_stamp(tmp, stamp)
         else:
-            embedder = get_embedder(spec)
-            ids, starts, texts = _item_windows(ctx.store, embedder)
-            matrix = _embed_all(ctx, embedder, texts)
-            np.save(tmp / "vectors.npy", matrix)
-            (tmp / "items.json").write_text(
-                json.dumps({"ids": ids, "starts": starts}), encoding="utf-8"
-            )
-            write_stamp(
+            tmp.rmdir()  # build_vector_index creates it
+            ids: list[str] = []
+            starts: list[int] = []
+            attrs: list[ItemAttrs] = []
+            build_vector_index(
                 tmp,
-                {
-                    **semantic_stamp(embedder, spec),
-                    "items": len(ids),
-                    "windows": len(texts),
-                    "digest": items_digest(ctx.store),
-                },
+                _segment_source(ctx, embedder, None, ids, starts, attrs),
+                ids,
+                starts,
+                dim=embedder.dim,
+                attrs=attrs,
+                stamp={**stamp, "digest": items_digest(ctx.store)},
             )
         swap_into_place(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _update(ctx: StageContext, embedder: Embedder, target: Path, stamp: dict[str, Any]) -> bool:
+    """Bring a current-format index up to date without touching its main segment: changed and
+    removed items are tombstoned there, new and changed items (with the delta's surviving
+    ones) go into a new small delta segment, and the stamp is swapped last. False (do a full
+    build) when there is no such index, or the delta or the tombstones would grow too big."""
+    old = read_stamp(target)
+    if not old or old.get("format") != FORMAT_VERSION or not old.get("segments"):
+        return False
+    if any(old.get(k) != v for k, v in stamp.items() if k != "format"):
+        return False
+    vi = VectorIndex.open(target)
+    current = {str(r[0]): _fingerprint(r) for r in ctx.store.conn.execute(_ITEM_SQL)}
+    main = vi.segments[0]
+    main_fp = main.attr("fp")
+    dead = vi.dead[0].copy()
+    held: set[str] = set()
+    for row in np.flatnonzero(~dead):
+        item_id = main.item_id(int(row))
+        if current.get(item_id) == bytes(main_fp[row]):
+            held.add(item_id)
+        else:
+            dead[row] = True
+    delta_ids: list[str] = []
+    for n, seg in enumerate(vi.segments[1:], 1):
+        fps = seg.attr("fp")
+        for row in np.flatnonzero(~vi.dead[n]):
+            item_id = seg.item_id(int(row))
+            if current.get(item_id) == bytes(fps[row]) and item_id not in held:
+                delta_ids.append(item_id)
+    kept = set(delta_ids)
+    added = [i for i in current if i not in held and i not in kept]
+    if not added and int(dead.sum()) == int(vi.dead[0].sum()):
+        write_json_atomic(target / "stamp.json", {**old, "digest": items_digest(ctx.store)})
+        return True
+    wanted = sorted(set(delta_ids) | set(added))
+    per_item = main.windows / max(1, main.items)
+    if len(wanted) * per_item > min(DELTA_MAX_WINDOWS, MERGE_FRACTION * max(main.windows, 1)):
+        return False
+    if dead.sum() > MERGE_FRACTION * max(main.items, 1):
+        return False
+    name = segment_name("delta")
+    ids: list[str] = []
+    starts: list[int] = []
+    attrs: list[ItemAttrs] = []
+    try:
+        meta = write_segment(
+            target / name,
+            _segment_source(ctx, embedder, wanted, ids, starts, attrs),
+            ids,
+            starts,
+            embedder.dim,
+            attrs,
+            ann=False,
+        )
+        tomb = f"tomb-{uuid.uuid4().hex[:12]}.npz"
+        dead_rows: dict[str, Any] = {main.folder.name: np.flatnonzero(dead).astype(np.int64)}
+        np.savez(target / tomb, **dead_rows)
+    except BaseException:
+        shutil.rmtree(target / name, ignore_errors=True)
+        raise
+    new = {
+        **old,
+        "segments": [main.folder.name, name],
+        "tombstones": tomb,
+        "items": int(main.items - dead.sum()) + len(ids),
+        "windows": main.windows + int(meta["windows"]),  # stored, tombstoned ones included
+        "digest": items_digest(ctx.store),
+    }
+    write_json_atomic(target / "stamp.json", new)
+    remove_unlisted(target, new)
+    return True
 
 
 def _embed_all(ctx: StageContext, embedder: Embedder, texts: list[str]) -> np.ndarray:
@@ -250,77 +426,6 @@ build_semantic = FunctionStage("build_semantic", _run, is_current_fn=_is_current
 # -- loading ---------------------------------------------------------------------------------
 
 
-@dataclass
-class VectorIndex:
-    """Window vectors, the item each window belongs to, and the embedder that made them."""
-
-    stamp: dict[str, Any]
-    ids: list[str]
-    starts: np.ndarray
-    matrix: np.ndarray
-    mtime: tuple[int, int]
-    _means: np.ndarray | None = None
-    _pos: dict[str, int] | None = None
-
-    def item_scores(self, query_vec: np.ndarray) -> np.ndarray:
-        """Per item: the best similarity of any of its windows to the query."""
-        if not self.ids:
-            return np.zeros(0, dtype=np.float32)
-        sims = window_scores(self.matrix, query_vec.astype(np.float32))
-        return np.asarray(np.maximum.reduceat(sims, self.starts), dtype=np.float32)
-
-    def mask(self, allowed: set[str]) -> np.ndarray:
-        """A boolean per item: is it among `allowed`."""
-        if self._pos is None:
-            self._pos = {item_id: n for n, item_id in enumerate(self.ids)}
-        out = np.zeros(len(self.ids), dtype=bool)
-        rows = [self._pos[i] for i in allowed if i in self._pos]
-        out[np.asarray(rows, dtype=np.int64)] = True
-        return out
-
-    def item_means(self) -> np.ndarray:
-        """One normalised vector per item (mean of its windows), for item-to-item similarity."""
-        if self._means is None:
-            sums = np.add.reduceat(self.matrix, self.starts, axis=0) if self.ids else self.matrix
-            norms = np.linalg.norm(sums, axis=1, keepdims=True)
-            self._means = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
-        return self._means
-
-
-SPLIT_ROWS = 20_000  # above this many windows the product is split over two threads
-_BLAS: Any = None
-_POOL: Any = None
-
-
-def window_scores(matrix: np.ndarray, vec: np.ndarray) -> np.ndarray:
-    """matrix @ vec with one BLAS thread per half of the rows, each half in its own thread.
-
-    OpenBLAS's own threads spin-wait after each product; on two cores that stalled the next e5
-    query embedding (10 ms -> 100 ms, seen at every scale in the benchmark). Two Python threads
-    over single-threaded BLAS are as fast (16 vs 15 ms at 189k windows) and leave nothing spinning.
-    """
-    global _BLAS, _POOL
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS = ThreadpoolController()
-    with _BLAS.limit(limits=1, user_api="blas"):
-        if len(matrix) < SPLIT_ROWS:
-            return np.asarray(matrix @ vec)
-        if _POOL is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _POOL = ThreadPoolExecutor(2, thread_name_prefix="minutesearch-vectors")
-        out = np.empty(len(matrix), dtype=np.float32)
-        half = len(matrix) // 2
-
-        def part(rows: slice) -> None:
-            np.matmul(matrix[rows], vec, out=out[rows])
-
-        list(_POOL.map(part, (slice(0, half), slice(half, None))))
-        return out
-
-
 _CACHE: dict[str, VectorIndex] = {}
 _LOCK = threading.Lock()
 _EMBED_LOCK = threading.Lock()
@@ -354,15 +459,11 @@ def open_vectors(settings: Settings) -> VectorIndex | None:
         if cached is not None and cached.mtime == mtime:
             return cached
         try:
-            matrix = np.load(folder / "vectors.npy")
-            meta = json.loads((folder / "items.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            vi = VectorIndex.open(folder)
+        except (OSError, ValueError, KeyError) as exc:
             raise IndexMismatchError(f"Vektorindexet i {folder} är skadat. {REBUILD_HINT}") from exc
-        if matrix.ndim != 2 or (len(matrix) and matrix.shape[1] != stamp.get("dim")):
+        if vi.dim != stamp.get("dim") or any(s.dim != vi.dim for s in vi.segments):
             raise IndexMismatchError(f"Vektorindexet i {folder} har fel dimension. {REBUILD_HINT}")
-        vi = VectorIndex(
-            stamp, list(meta["ids"]), np.asarray(meta["starts"], dtype=np.int64), matrix, mtime
-        )
         _CACHE[str(folder)] = vi
         return vi
 
@@ -415,19 +516,24 @@ def semantic_cut(backend: str) -> tuple[float, float]:
 def semantic_candidates(
     settings: Settings,
     q: ParsedQuery,
-    allowed: set[str] | None,
+    allowed: Any,
     depth: int,
     *,
     cut: bool = True,
     matches: list[int] | None = None,
+    exact: bool = False,
 ) -> list[tuple[str, float]] | None:
     """Ranked (item id, cosine) by best window, or None when the index has no vectors.
 
-    With `cut`, only items that clear the semantic cut (see SEMANTIC_CUTS): a query that
-    means nothing in the corpus gets an empty list. `matches`, when given, receives how many
-    items clear it (the list holds at most `depth` of them). Only the best `depth` items are sorted
-    (argpartition), and -exclusions are checked among those alone; when exclusions thin the
-    list out, the next best are fetched.
+    `allowed`: an ItemFilter (evaluated on the per-item attributes stored beside the vectors),
+    a set of item ids, or None. The filtered list is the one an exact filtered search gives,
+    down to `depth` items (vectors.VectorIndex.search_items grows its fetch until it has them).
+    With `cut`, only items that clear the semantic cut (see SEMANTIC_CUTS), "best" being the
+    best item of the whole index, filter or not: a query that means nothing in the corpus gets
+    an empty list. `matches`, when given, receives how many items clear it: exact when fewer
+    than the fetched candidates do, otherwise the number fetched (a lower bound; the list holds
+    at most `depth`). -exclusions are checked among the fetched items alone; when they thin the
+    list out, more are fetched. `exact`: scan every window instead of the HNSW graph.
     """
     vi = open_vectors(settings)
     if vi is None:
@@ -435,28 +541,29 @@ def semantic_candidates(
     embedder = query_embedder(vi)
     with _EMBED_LOCK:  # the C engine and torch models are not safe to call from two threads
         query_vec = embedder.embed_query(q.plain)
-    scores = vi.item_scores(query_vec)
-    keep = np.ones(len(scores), dtype=bool)
-    if cut and len(scores):
+    mask = vi.alive() if allowed is None else vi.item_mask(allowed)
+    threshold = -np.inf
+    if cut:
         floor, margin = semantic_cut(str(vi.stamp.get("backend")))
-        keep &= scores >= max(floor, float(scores.max()) - margin)
-        if MIN_Z and len(scores) > 1:
-            # Stand out from the index: a query e5 cannot place ("Qarlsson") scores every
-            # item alike, and none of them is a match.
-            spread = float(scores.std()) or 1.0
-            keep &= (scores - float(scores.mean())) / spread >= MIN_Z
-    if allowed is not None:
-        keep &= vi.mask(allowed)
-    scores = np.where(keep, scores, np.float32(-np.inf))
-    available = int(keep.sum())
-    if matches is not None:
-        matches.append(available)  # every item that clears the cut, not only the first `depth`
-    k = min(depth, available)
+        _, top = vi.search_items(
+            query_vec, 1, vi.alive() if allowed is not None else mask, exact=exact
+        )
+        threshold = max(floor, float(top[0]) - margin) if len(top) else np.inf
+    fetch = depth
     while True:
-        top = top_k(scores, k)
-        ids = [vi.ids[int(n)] for n in top]
-        excluded = excluded_ids(settings.index_dir, q, set(ids)) if q.exclude else set()
-        ranked = [(i, float(scores[n])) for i, n in zip(ids, top, strict=True) if i not in excluded]
-        if len(ranked) >= depth or k >= available:
+        rows, scores = vi.search_items(query_vec, fetch, mask, exact=exact)
+        passed = scores >= threshold
+        complete = len(rows) < fetch or not passed.all()
+        rows = rows[passed]
+        ranked_all = [
+            (vi.item_id(int(r)), float(v)) for r, v in zip(rows, scores[passed], strict=True)
+        ]
+        excluded = (
+            excluded_ids(settings.index_dir, q, {i for i, _ in ranked_all}) if q.exclude else set()
+        )
+        ranked = [(i, v) for i, v in ranked_all if i not in excluded]
+        if len(ranked) >= depth or complete:
+            if matches is not None:
+                matches.append(len(rows))
             return ranked[:depth]
-        k = min(available, k * 2 + depth)
+        fetch = fetch * 2 + depth

@@ -1,0 +1,673 @@
+"""Compact, memory-mapped window vectors: int8 for scanning, float16 for re-scoring, HNSW above
+a size threshold, a small delta segment for incremental adds, tombstones for deletions.
+
+Layout of a vector folder (format 2; `semantic.build_semantic` writes it, `semantic.open_vectors`
+opens it)::
+
+    stamp.json        format, backend, model, dim, ... and "segments" (the live segment folders,
+                      main first) and "tombstones" (a .npz of dead item rows per segment, or null)
+    <segment>/meta.json  windows, items, dim, the attribute vocabularies
+    <segment>/q8.bin     int8 windows x dim, every row scaled so its largest component is 127
+                         (cosine is scale-free, so no per-row scale is needed for ranking)
+    <segment>/f16.bin    float16 windows x dim: the full-precision rows for re-scoring
+    <segment>/win_item.npy  int32: the segment-local item row of each window
+    <segment>/ids.npy, order.npy, starts.npy, fp.npy  item ids (utf-8 bytes), their sort order,
+                         first window, fingerprint (id, content hash, canonical id, document)
+    <segment>/body.npy, org.npy, kind.npy, date.npy, party.npy  per-item filter attributes
+                         (codes into meta.json's vocabularies; date as bytes; party as packed bits)
+    <segment>/hnsw.usearch  usearch HNSW over q8 (main segment above ANN_MIN_WINDOWS only)
+
+Every array is opened memory-mapped, so opening costs a few small reads and RSS grows only with
+the pages a query touches. The stamp is the commit point: a segment or tombstone file is written
+under a fresh name first, then stamp.json is replaced (os.replace), so a reader sees the old or
+the new index, never half of one.
+
+The API the recall benchmark (scripts/bench_recall.py) calls::
+
+    build_vector_index(folder, matrix_or_chunks, item_ids, starts, *, stamp=None, ann=None)
+    vi = VectorIndex.open(folder)
+    rows, scores = vi.search_windows(query_vec, k, mask=None, exact=False)
+
+`matrix_or_chunks` is a float32 (windows x dim) matrix of unit vectors or an iterable of such
+chunks, in item order; `starts[i]` is item i's first window. `ann=True/False` forces the HNSW
+graph on or off (None: by ANN_MIN_WINDOWS). `search_windows` returns global window rows and their
+float16 re-scored cosines, best first; `exact=True` scans every (allowed) int8 row instead of
+walking the graph, then re-scores the same way. `mask` is one bool per window.
+
+Numbers behind the constants: see ANN_MIN_WINDOWS and HNSW_* below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT_VERSION = 2
+
+# Brute force (usearch's exact int8 cosine, two threads) vs HNSW, one query, top 100 windows,
+# random unit vectors of 384 dims on this 2-core machine (shared with other jobs, so noisy):
+# see the measurements in the comment of `ANN_MIN_WINDOWS` (filled in by measurement).
+ANN_MIN_WINDOWS = 200_000
+HNSW_CONNECTIVITY = 16
+HNSW_EXPANSION_ADD = 128
+HNSW_EXPANSION_SEARCH = 256
+# A filter that leaves at most this many windows is searched exactly over just those rows
+# (gathering them and scanning costs about as much as one HNSW query with post-filtering).
+EXACT_FILTER_ROWS = 100_000
+# The delta segment is merged into the main one (a full rebuild from the embedding cache) when
+# it holds more windows than this, or than MERGE_FRACTION of the main segment.
+DELTA_MAX_WINDOWS = 50_000
+MERGE_FRACTION = 0.2
+# Past this many graph results a post-filtered query gives up on the graph and scans the
+# allowed rows exactly (correct, and no slower than a walk that long).
+MAX_ANN_FETCH = 16_384
+RESCORE_EXTRA = 2  # int8 candidates fetched per wanted window, re-scored in float16
+CHUNK_WINDOWS = 65_536  # streaming unit when writing, scanning and building the graph
+THREADS = 2
+
+ENV_FORCE_ANN = "MINUTESEARCH_FORCE_ANN"  # "1": HNSW at any size (eval of the ANN path)
+
+
+def ann_min_windows() -> int:
+    """The window count from which a main segment gets an HNSW graph (0 when forced by env)."""
+    return 0 if os.environ.get(ENV_FORCE_ANN) == "1" else ANN_MIN_WINDOWS
+
+
+def quantize(matrix: np.ndarray) -> np.ndarray:
+    """int8 rows scaled so each row's largest |component| is 127 (cosine ignores the scale)."""
+    m = np.asarray(matrix, dtype=np.float32)
+    if m.ndim == 1:
+        m = m[None, :]
+    peak = np.max(np.abs(m), axis=1, keepdims=True)
+    return np.round(m * (127.0 / np.maximum(peak, 1e-12))).astype(np.int8)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemAttrs:
+    """Per-item filter attributes at build time (all optional)."""
+
+    body: str | None = None
+    org: str | None = None
+    date: str | None = None
+    kind: str | None = None
+    parties: frozenset[str] = frozenset()
+    fingerprint: bytes = b""
+
+
+@dataclass
+class _Vocab:
+    names: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    def code(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        if value not in self.index:
+            self.index[value] = len(self.names)
+            self.names.append(value)
+        return self.index[value]
+
+
+def _chunks(data: np.ndarray | Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    if isinstance(data, np.ndarray):
+        for start in range(0, len(data), CHUNK_WINDOWS):
+            yield data[start : start + CHUNK_WINDOWS]
+    else:
+        yield from data
+
+
+def write_segment(
+    folder: Path,
+    vectors: np.ndarray | Iterable[np.ndarray],
+    item_ids: Sequence[str],
+    starts: Sequence[int] | np.ndarray,
+    dim: int,
+    attrs: Sequence[ItemAttrs] | None = None,
+    *,
+    ann: bool | None = None,
+) -> dict[str, Any]:
+    """Write one segment into the new folder `folder`, streaming the vectors chunk by chunk
+    (never the whole float32 matrix in memory); returns its meta."""
+    folder.mkdir(parents=True)
+    windows = 0
+    with open(folder / "q8.bin", "wb") as q8, open(folder / "f16.bin", "wb") as f16:
+        for chunk in _chunks(vectors):
+            c = np.asarray(chunk, dtype=np.float32).reshape(-1, dim)
+            q8.write(quantize(c).tobytes())
+            f16.write(c.astype(np.float16).tobytes())
+            windows += len(c)
+    n = len(item_ids)
+    st = np.asarray(starts, dtype=np.int64).reshape(n)
+    if n and (st[0] != 0 or np.any(np.diff(st) < 1) or st[-1] >= windows):
+        raise ValueError(f"{folder}: item starts do not fit {windows} windows")
+    win_item = np.zeros(windows, dtype=np.int32)
+    if n:
+        win_item[st[1:]] = 1
+        win_item = np.cumsum(win_item, dtype=np.int32)
+    ids = np.array([i.encode("utf-8") for i in item_ids], dtype=f"S{_width(item_ids)}")
+    np.save(folder / "ids.npy", ids)
+    np.save(folder / "order.npy", np.argsort(ids, kind="stable").astype(np.int32))
+    np.save(folder / "starts.npy", st)
+    np.save(folder / "win_item.npy", win_item)
+    vocab = {"body": _Vocab(), "org": _Vocab(), "kind": _Vocab(), "party": _Vocab()}
+    a = list(attrs) if attrs is not None else [ItemAttrs() for _ in range(n)]
+    np.save(folder / "body.npy", np.array([vocab["body"].code(x.body) for x in a], np.int32))
+    np.save(folder / "org.npy", np.array([vocab["org"].code(x.org) for x in a], np.int32))
+    np.save(folder / "kind.npy", np.array([vocab["kind"].code(x.kind) for x in a], np.int32))
+    np.save(folder / "date.npy", np.array([(x.date or "").encode() for x in a], dtype="S10"))
+    np.save(folder / "fp.npy", np.array([x.fingerprint for x in a], dtype="S16"))
+    for x in a:
+        for p in sorted(x.parties):
+            vocab["party"].code(p)
+    bits = np.zeros((n, max(1, len(vocab["party"].names))), dtype=bool)
+    for row, x in enumerate(a):
+        for p in x.parties:
+            bits[row, vocab["party"].index[p]] = True
+    np.save(folder / "party.npy", np.packbits(bits, axis=1))
+    use_ann = ann if ann is not None else windows >= max(1, ann_min_windows())
+    if use_ann and windows:
+        _build_hnsw(folder, windows, dim)
+    meta = {
+        "windows": windows,
+        "items": n,
+        "dim": dim,
+        "hnsw": bool(use_ann and windows),
+        "vocab": {k: v.names for k, v in vocab.items()},
+    }
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return meta
+
+
+def _width(ids: Sequence[str]) -> int:
+    return max([1, *(len(i.encode("utf-8")) for i in ids)])
+
+
+def _build_hnsw(folder: Path, windows: int, dim: int) -> None:
+    from usearch.index import Index
+
+    q8 = np.memmap(folder / "q8.bin", dtype=np.int8, mode="r", shape=(windows, dim))
+    index = Index(
+        ndim=dim,
+        metric="cos",
+        dtype="i8",
+        connectivity=HNSW_CONNECTIVITY,
+        expansion_add=HNSW_EXPANSION_ADD,
+        expansion_search=HNSW_EXPANSION_SEARCH,
+    )
+    for start in range(0, windows, CHUNK_WINDOWS):
+        rows = np.asarray(q8[start : start + CHUNK_WINDOWS])
+        index.add(np.arange(start, start + len(rows), dtype=np.uint64), rows, threads=THREADS)
+    index.save(str(folder / "hnsw.usearch"))
+    del index
+
+
+def segment_name(kind: str) -> str:
+    """A fresh segment folder name ("main-1a2b...", "delta-...")."""
+    return f"{kind}-{uuid.uuid4().hex[:12]}"
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON beside, fsync, then rename over: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def build_vector_index(
+    folder: Path,
+    vectors: np.ndarray | Iterable[np.ndarray],
+    item_ids: Sequence[str],
+    starts: Sequence[int] | np.ndarray,
+    *,
+    dim: int | None = None,
+    attrs: Sequence[ItemAttrs] | None = None,
+    stamp: dict[str, Any] | None = None,
+    ann: bool | None = None,
+) -> None:
+    """Write a complete vector folder (one main segment) into `folder`, which must not exist
+    yet (build in a temp folder and swap it into place)."""
+    if dim is None:
+        if not isinstance(vectors, np.ndarray):
+            raise ValueError("dim is required when vectors come in chunks")
+        dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
+    folder.mkdir(parents=True)
+    name = segment_name("main")
+    meta = write_segment(folder / name, vectors, item_ids, starts, dim, attrs, ann=ann)
+    write_json_atomic(
+        folder / "stamp.json",
+        {
+            **(stamp or {}),
+            "format": FORMAT_VERSION,
+            "dim": dim,
+            "segments": [name],
+            "tombstones": None,
+            "items": meta["items"],
+            "windows": meta["windows"],
+        },
+    )
+
+
+def fingerprint(*parts: object) -> bytes:
+    """16 bytes identifying an item's content and document attributes (for incremental adds)."""
+    return hashlib.blake2b("\0".join(str(p) for p in parts).encode(), digest_size=16).digest()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _load(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r")
+
+
+class Segment:
+    """One memory-mapped segment: int8 + float16 windows, items, attributes, maybe a graph."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.windows = int(self.meta["windows"])
+        self.items = int(self.meta["items"])
+        self.dim = int(self.meta["dim"])
+        shape = (self.windows, self.dim)
+        self.q8: np.ndarray
+        self.f16: np.ndarray
+        if self.windows and self.dim:
+            self.q8 = np.memmap(folder / "q8.bin", dtype=np.int8, mode="r", shape=shape)
+            self.f16 = np.memmap(folder / "f16.bin", dtype=np.float16, mode="r", shape=shape)
+        else:
+            self.q8 = np.zeros(shape, dtype=np.int8)
+            self.f16 = np.zeros(shape, dtype=np.float16)
+        self.ids = _load(folder / "ids.npy")
+        self.order = _load(folder / "order.npy")
+        self.starts = _load(folder / "starts.npy")
+        self.win_item = _load(folder / "win_item.npy")
+        self._attrs: dict[str, np.ndarray] = {}
+        self.hnsw: Any = None
+        if self.meta.get("hnsw"):
+            from usearch.index import Index
+
+            self.hnsw = Index.restore(str(folder / "hnsw.usearch"), view=True)
+
+    def attr(self, name: str) -> np.ndarray:
+        """A per-item attribute array (body, org, kind, date, party, fp), memory-mapped."""
+        if name not in self._attrs:
+            self._attrs[name] = _load(self.folder / f"{name}.npy")
+        return self._attrs[name]
+
+    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
+        """Item rows of the given ids that this segment holds (binary search on the sort order)."""
+        wanted = [i.encode("utf-8") for i in ids]
+        if not wanted or not self.items:
+            return np.zeros(0, dtype=np.int64)
+        width = self.ids.dtype.itemsize
+        keys = np.array([w for w in wanted if len(w) <= width], dtype=self.ids.dtype)
+        if not len(keys):
+            return np.zeros(0, dtype=np.int64)
+        sorted_ids = self.ids[self.order]
+        pos = np.searchsorted(sorted_ids, keys)
+        pos = np.minimum(pos, self.items - 1)
+        hit = sorted_ids[pos] == keys
+        return np.asarray(self.order[pos[hit]], dtype=np.int64)
+
+    def item_id(self, row: int) -> str:
+        """The id of a segment-local item row."""
+        return bytes(self.ids[row]).decode("utf-8")
+
+    def filter_mask(self, f: Any) -> np.ndarray:
+        """A bool per item: does it pass the ItemFilter `f` (vectorised over the attributes)."""
+        keep = np.ones(self.items, dtype=bool)
+        vocab = self.meta["vocab"]
+        for name, values in (("body", f.bodies), ("org", f.orgs)):
+            if values is not None:
+                codes = [n for n, v in enumerate(vocab[name]) if v in values]
+                keep &= np.isin(self.attr(name), np.asarray(codes, dtype=np.int32))
+        if f.kind is not None:
+            codes = [n for n, v in enumerate(vocab["kind"]) if v == f.kind]
+            keep &= np.isin(self.attr("kind"), np.asarray(codes, dtype=np.int32))
+        if f.since is not None or f.until is not None:
+            dates = self.attr("date")
+            keep &= dates != b""
+            if f.since is not None:
+                keep &= dates >= str(f.since).encode()
+            if f.until is not None:
+                keep &= dates <= str(f.until).encode()
+        if f.party is not None:
+            party = str(f.party).upper()
+            names = vocab["party"]
+            if party in names:
+                p = names.index(party)
+                bits = self.attr("party")[:, p // 8]
+                keep &= ((bits >> (7 - p % 8)) & 1).astype(bool)
+            else:
+                keep[:] = False
+        if f.item_ids is not None:
+            allowed = np.zeros(self.items, dtype=bool)
+            allowed[self.rows_of(f.item_ids)] = True
+            keep &= allowed
+        return keep
+
+    def exact(
+        self, q8: np.ndarray, qf: np.ndarray, k: int, rows: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best windows (segment rows, re-scored cosines) among `rows` (None: all),
+        by an exhaustive int8 scan and a float16 re-score of RESCORE_EXTRA * k of them."""
+        from usearch.index import MetricKind, search
+
+        total = self.windows if rows is None else len(rows)
+        if total == 0 or k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        fetch = min(total, k * RESCORE_EXTRA + 16)
+        data = self.q8 if rows is None else np.asarray(self.q8[rows])
+        if fetch >= total:
+            cand = np.arange(total, dtype=np.int64)
+        else:
+            found = search(
+                data,
+                q8,
+                fetch,
+                MetricKind.Cos,
+                exact=True,
+                threads=THREADS if total >= 20_000 else 1,
+            )
+            cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
+            cand = cand[(cand >= 0) & (cand < total)]
+        if rows is not None:
+            cand = rows[cand]
+        return self.rescore(cand, qf, k)
+
+    def rescore(self, cand: np.ndarray, qf: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates' float16 cosines, the k best first (ties by row)."""
+        if not len(cand):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        cand = np.unique(cand)
+        scores = np.asarray(self.f16[cand], dtype=np.float32) @ qf
+        best = np.lexsort((cand, -scores))[:k]
+        return cand[best], scores[best].astype(np.float32)
+
+    def ann(
+        self, q8: np.ndarray, qf: np.ndarray, k: int, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best allowed windows by the HNSW graph, post-filtered by `allowed` (a bool per
+        window, or None), growing the fetch until k pass; exact over the allowed rows when the
+        fetch would pass a quarter of them."""
+        n_allowed = self.windows if allowed is None else int(allowed.sum())
+        k = min(k, n_allowed)
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        share = n_allowed / max(1, self.windows)
+        fetch = int(min(self.windows, (k * RESCORE_EXTRA + 16) / max(share, 1e-9)))
+        while True:
+            found = self.hnsw.search(q8, fetch, threads=1)
+            cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
+            cand = cand[(cand >= 0) & (cand < self.windows)]
+            if allowed is not None:
+                cand = cand[allowed[cand]]
+            if len(cand) >= k * RESCORE_EXTRA or len(cand) >= n_allowed:
+                return self.rescore(cand, qf, k)
+            if fetch * 4 > MAX_ANN_FETCH or fetch >= self.windows:
+                rows = None if allowed is None else np.flatnonzero(allowed)
+                return self.exact(q8, qf, k, rows)
+            fetch *= 4
+
+
+class VectorIndex:
+    """Window vectors in segments (main + delta), tombstones, and the embedder's stamp.
+
+    Rows are global: the main segment's windows/items first, then the delta's. `ids` is the
+    list of item ids (dead ones included, so rows stay stable); `alive` marks the live ones."""
+
+    def __init__(self, folder: Path, stamp: dict[str, Any], mtime: tuple[int, int]) -> None:
+        self.folder = folder
+        self.stamp = stamp
+        self.mtime = mtime
+        self.segments = [Segment(folder / name) for name in stamp.get("segments", [])]
+        self.dim = int(stamp.get("dim") or 0)
+        self.win_offsets = np.cumsum([0, *(s.windows for s in self.segments)])
+        self.item_offsets = np.cumsum([0, *(s.items for s in self.segments)])
+        self.dead: list[np.ndarray] = [np.zeros(s.items, dtype=bool) for s in self.segments]
+        tomb = stamp.get("tombstones")
+        if tomb:
+            with np.load(folder / tomb) as z:
+                for n, seg in enumerate(self.segments):
+                    key = seg.folder.name
+                    if key in z.files:
+                        self.dead[n][np.asarray(z[key], dtype=np.int64)] = True
+        self._ids: _IdList | None = None
+        self._means: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path) -> VectorIndex:
+        """Open a vector folder (memory-mapped; reads only the small files)."""
+        stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+        st = os.stat(folder / "stamp.json")
+        return cls(folder, stamp, (st.st_mtime_ns, st.st_ino))
+
+    # -- sizes and ids
+
+    @property
+    def n_items(self) -> int:
+        """Items in all segments (dead ones included)."""
+        return int(self.item_offsets[-1])
+
+    @property
+    def n_windows(self) -> int:
+        """Windows in all segments."""
+        return int(self.win_offsets[-1])
+
+    @property
+    def ids(self) -> _IdList:
+        """Every item id by global row (a list with O(1) `in` and `.index`)."""
+        if self._ids is None:
+            out: list[str] = []
+            for seg in self.segments:
+                out += [bytes(b).decode("utf-8") for b in seg.ids]
+            self._ids = _IdList(out, self.alive())
+        return self._ids
+
+    def item_id(self, row: int) -> str:
+        """The id of a global item row."""
+        n = int(np.searchsorted(self.item_offsets, row, side="right")) - 1
+        return self.segments[n].item_id(row - int(self.item_offsets[n]))
+
+    def alive(self) -> np.ndarray:
+        """A bool per global item row: not tombstoned."""
+        return ~np.concatenate(self.dead) if self.segments else np.zeros(0, dtype=bool)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """All windows as float16 (memory-mapped when there is one segment; for benchmarks)."""
+        if len(self.segments) == 1:
+            return self.segments[0].f16
+        return (
+            np.concatenate([s.f16 for s in self.segments])
+            if self.segments
+            else np.zeros((0, self.dim), np.float16)
+        )
+
+    # -- masks
+
+    def item_mask(self, allowed: Any) -> np.ndarray:
+        """A bool per global item: passes `allowed` (an ItemFilter, a set of ids) and is alive."""
+        parts = []
+        for n, seg in enumerate(self.segments):
+            if allowed is None:
+                m = np.ones(seg.items, dtype=bool)
+            elif isinstance(allowed, (set, frozenset, list, tuple)):
+                m = np.zeros(seg.items, dtype=bool)
+                m[seg.rows_of(allowed)] = True
+            elif getattr(allowed, "matches_nothing", lambda: False)():
+                m = np.zeros(seg.items, dtype=bool)
+            else:
+                m = seg.filter_mask(allowed)
+            parts.append(m & ~self.dead[n])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+    def window_mask(self, item_mask: np.ndarray) -> np.ndarray:
+        """A bool per global window from a bool per global item."""
+        parts = []
+        for n, seg in enumerate(self.segments):
+            local = item_mask[self.item_offsets[n] : self.item_offsets[n + 1]]
+            parts.append(local[np.asarray(seg.win_item)] if seg.windows else np.zeros(0, bool))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+    def window_items(self, rows: np.ndarray) -> np.ndarray:
+        """The global item row of each global window row."""
+        out = np.empty(len(rows), dtype=np.int64)
+        seg_of = np.searchsorted(self.win_offsets, rows, side="right") - 1
+        for n, seg in enumerate(self.segments):
+            sel = seg_of == n
+            if sel.any():
+                local = rows[sel] - self.win_offsets[n]
+                out[sel] = np.asarray(seg.win_item[local], dtype=np.int64) + self.item_offsets[n]
+        return out
+
+    # -- search
+
+    def search_windows(
+        self,
+        query_vec: np.ndarray,
+        k: int,
+        mask: np.ndarray | None = None,
+        *,
+        exact: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best windows (global rows, float16 re-scored cosines, best first) among those
+        `mask` allows (a bool per window; None: every live window). `exact`: scan every int8
+        row instead of the HNSW graph (both re-score their candidates in float16)."""
+        qf = np.asarray(query_vec, dtype=np.float32).reshape(-1)
+        qf = qf / max(float(np.linalg.norm(qf)), 1e-12)
+        q8 = quantize(qf)[0]
+        if mask is None and any(d.any() for d in self.dead):
+            mask = self.window_mask(self.alive())
+        rows_out: list[np.ndarray] = []
+        scores_out: list[np.ndarray] = []
+        for n, seg in enumerate(self.segments):
+            lo, hi = int(self.win_offsets[n]), int(self.win_offsets[n + 1])
+            local = None if mask is None else mask[lo:hi]
+            if local is not None and local.all():
+                local = None
+            n_allowed = seg.windows if local is None else int(local.sum())
+            if not n_allowed:
+                continue
+            if (
+                seg.hnsw is not None
+                and not exact
+                and (local is None or n_allowed > EXACT_FILTER_ROWS)
+            ):
+                rows, scores = seg.ann(q8, qf, k, local)
+            else:
+                rows, scores = seg.exact(
+                    q8, qf, k, None if local is None else np.flatnonzero(local)
+                )
+            rows_out.append(rows + lo)
+            scores_out.append(scores)
+        if not rows_out:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        rows = np.concatenate(rows_out)
+        scores = np.concatenate(scores_out)
+        best = np.lexsort((rows, -scores))[:k]
+        return rows[best], scores[best]
+
+    def search_items(
+        self,
+        query_vec: np.ndarray,
+        depth: int,
+        item_mask: np.ndarray | None = None,
+        *,
+        exact: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The `depth` best items (global rows, best-window cosine, best first) among those
+        `item_mask` allows: windows are fetched (at least 3 x depth, growing) until `depth`
+        distinct items are found or every allowed window has been ranked."""
+        if item_mask is None:
+            item_mask = self.alive()
+        wmask = self.window_mask(item_mask)
+        n_allowed = int(wmask.sum())
+        if not n_allowed or depth <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        full = bool(wmask.all())
+        k = min(n_allowed, max(depth * 3, 64))
+        while True:
+            rows, scores = self.search_windows(query_vec, k, None if full else wmask, exact=exact)
+            items = self.window_items(rows)
+            _, first = np.unique(items, return_index=True)  # rows come best first
+            first = first[np.lexsort((items[first], -scores[first]))]
+            if len(first) >= depth or k >= n_allowed:
+                first = first[:depth]
+                return items[first], scores[first]
+            k = min(n_allowed, k * 4)
+
+    def item_means(self) -> np.ndarray:
+        """One normalised vector per item (mean of its windows, float32), for item-to-item
+        similarity; computed chunk-wise on first use."""
+        with self._lock:
+            if self._means is None:
+                parts = []
+                for seg in self.segments:
+                    if not seg.items:
+                        continue
+                    sums = np.zeros((seg.items, seg.dim), dtype=np.float32)
+                    for start in range(0, seg.windows, CHUNK_WINDOWS):
+                        block = np.asarray(seg.f16[start : start + CHUNK_WINDOWS], np.float32)
+                        owner = np.asarray(seg.win_item[start : start + CHUNK_WINDOWS])
+                        _add_rows(sums, owner, block)
+                    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+                    parts.append(sums / np.maximum(norms, 1e-12))
+                means = (
+                    np.concatenate(parts).astype(np.float32)
+                    if parts
+                    else np.zeros((0, self.dim), dtype=np.float32)
+                )
+                means[~self.alive()] = 0.0  # tombstoned rows: like nothing
+                self._means = means
+            return self._means
+
+
+def _add_rows(sums: np.ndarray, owner: np.ndarray, block: np.ndarray) -> None:
+    """sums[owner[i]] += block[i] for sorted owner (reduceat over runs)."""
+    edges = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    sums[owner[edges]] += np.add.reduceat(block, edges, axis=0)
+
+
+class _IdList(list[str]):
+    """A list of ids (every stored row) with O(1) `in` and `.index` over the live rows only."""
+
+    def __init__(self, ids: list[str], alive: np.ndarray) -> None:
+        super().__init__(ids)
+        self._pos = {ids[n]: int(n) for n in np.flatnonzero(alive)}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._pos
+
+    def index(self, item: str, *args: Any) -> int:  # type: ignore[override]
+        if item not in self._pos:
+            raise ValueError(f"{item!r} is not in the index")
+        return self._pos[item]
+
+
+def remove_unlisted(folder: Path, stamp: dict[str, Any]) -> None:
+    """Delete segment folders and tombstone files the stamp no longer names (after a commit)."""
+    keep = set(stamp.get("segments", [])) | {stamp.get("tombstones")}
+    for path in folder.iterdir():
+        if path.name.startswith(("main-", "delta-", "tomb-")) and path.name not in keep:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
