@@ -131,3 +131,169 @@ def test_filter_ids_checks_candidates_alone(mixed_store: Store) -> None:
         assert want and want != set(ids), f
         assert filter_ids(mixed_store, resolve_filter(mixed_store, f), ids) == want, f
     assert filter_ids(mixed_store, None, ids[:5]) == set(ids[:5])
+
+
+# -- the engines filter as allowed_items does ------------------------------------------------
+
+QUERIES = (
+    "budget",
+    "kommunstyrelsen beslutar",
+    "detaljplan",
+    "motion",
+    "skola förskola",
+    "ekonomi -budget",
+    "yrkande bifall",
+    "protokoll",
+    "samverkan psykiatrin",  # an extract's copy of a protocol's §: collapsed unless filtered
+    "laddstationer cyklister",
+)
+
+
+def _combos(store: Store) -> list[Filters]:
+    """Filter combinations over the values this store holds (person, topic, outcome read
+    from it), each kind of filter alone and together."""
+    parties = _parties(store)[:4]
+    person = store.conn.execute(
+        "SELECT p.name FROM persons p JOIN mentions m ON m.person_id = p.id"
+        " GROUP BY p.id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    topic = store.conn.execute("SELECT label FROM topics ORDER BY id LIMIT 1").fetchone()
+    outcomes = [r[0] for r in store.conn.execute("SELECT DISTINCT outcome FROM decisions")]
+    combos = [
+        Filters(body="KS"),
+        Filters(body="ks"),
+        Filters(body="Kommunstyrelsen"),
+        Filters(body="styrelse"),
+        Filters(body="NÄMNDEN"),
+        Filters(body="socsam"),
+        Filters(body="ingen sådan nämnd"),
+        Filters(org="Alingsås"),
+        Filters(org="göteborgs stad"),
+        Filters(org="region"),
+        Filters(since="2024"),
+        Filters(until="2023"),
+        Filters(since="2023-03", until="2023-03"),
+        Filters(since="2025-03-12", until="2026-06-01"),
+        Filters(since="2026-05"),
+        Filters(kind="protokoll"),
+        Filters(kind="Utdrag"),
+        Filters(kind="bilaga"),
+        Filters(kind="extract"),
+        *(Filters(party=p) for p in parties),
+        Filters(party="s"),
+        Filters(body="KS", since="2025"),
+        Filters(org="Alingsås", party=parties[0]),
+        Filters(kind="protokoll", party=parties[1], until="2025-12"),
+        Filters(body="nämnd", kind="bilaga", since="2026"),
+    ]
+    if person:
+        combos += [Filters(person=person[0]), Filters(person=person[0], body="KS")]
+    if topic:
+        combos += [Filters(topic=topic[0]), Filters(topic=topic[0], since="2024")]
+    for outcome in outcomes[:2]:
+        combos += [Filters(outcome=outcome), Filters(outcome=outcome, org="Alingsås")]
+    return combos
+
+
+def _by_ids(store: Store, filters: object) -> ItemFilter | None:
+    """The filter as it was before issue #16: a set of every allowed item id."""
+    allowed = allowed_items(store, filters)
+    return None if allowed is None else ItemFilter(item_ids=frozenset(allowed))
+
+
+def test_keyword_search_filters_like_allowed_items(
+    mixed_store: Store, mixed_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minutesearch import search as search_module
+
+    combos = _combos(mixed_store)
+    assert len(combos) > 30
+    new: dict[tuple[str, int], tuple[list[str], int, bool]] = {}
+    for query in QUERIES:
+        for n, f in enumerate(combos):
+            res = search_module.search(
+                mixed_store, mixed_settings, query, mode="keyword", limit=1000, filters=f
+            )
+            new[query, n] = ([h.id for h in res.hits], res.total, res.fallback_or)
+            allowed = allowed_items(mixed_store, f)
+            assert allowed is not None and set(new[query, n][0]) <= allowed, (query, f)
+    monkeypatch.setattr(search_module, "resolve_filter", _by_ids)
+    filtered = narrowed = 0
+    for query in QUERIES:
+        unfiltered = {
+            h.id
+            for h in search_module.search(
+                mixed_store, mixed_settings, query, mode="keyword", limit=1000
+            ).hits
+        }
+        for n, f in enumerate(combos):
+            res = search_module.search(
+                mixed_store, mixed_settings, query, mode="keyword", limit=1000, filters=f
+            )
+            assert new[query, n] == ([h.id for h in res.hits], res.total, res.fallback_or), (
+                query,
+                f,
+            )
+            filtered += bool(res.hits)
+            narrowed += bool(res.hits) and {h.id for h in res.hits} < unfiltered
+    # Not vacuous: most combinations find something, and most of those fewer than unfiltered.
+    assert filtered > len(QUERIES) * len(combos) // 3, filtered
+    assert narrowed > filtered // 2, (narrowed, filtered)
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
+def test_each_engine_filters_on_its_fields(mixed_store: Store, engine: str, tmp_path: Path) -> None:
+    from minutesearch.index.analyzer import parse_query
+    from minutesearch.index.engine import build_index, open_index
+    from minutesearch.index.fulltext import keyword_docs
+
+    docs = keyword_docs(mixed_store)
+    assert any(d.parties for d in docs) and all(d.kind for d in docs)
+    build_index(engine, tmp_path, docs, lambda n: None)
+    ix = open_index(engine, tmp_path)
+    try:
+        for query in QUERIES:
+            q = parse_query(query)
+            for f in _combos(mixed_store):
+                flt = resolve_filter(mixed_store, f)
+                for conjunctive in (True, False):
+                    got = ix.search(q, conjunctive=conjunctive, limit=1000, allowed=flt)
+                    want = ix.search(
+                        q,
+                        conjunctive=conjunctive,
+                        limit=1000,
+                        allowed=_by_ids(mixed_store, f),
+                    )
+                    assert [i for i, _ in got] == [i for i, _ in want], (engine, query, f)
+                    assert [s for _, s in got] == pytest.approx([s for _, s in want])
+    finally:
+        ix.close()
+
+
+def test_an_index_without_filter_fields_is_rebuilt_by_the_next_ingest(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """An index of the format before the filter fields: `ingest` of the same files (none read
+    again) rebuilds it from the store, and filtered search works."""
+    import json
+
+    from minutesearch.index.fulltext import FORMAT_VERSION, read_stamp
+    from minutesearch.ingest import ingest
+    from minutesearch.locations import fulltext_dir
+    from minutesearch.search import search
+
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    ingest([seeds_dir], settings)
+    folder = fulltext_dir(settings.index_dir)
+    stamp = read_stamp(folder)
+    assert stamp is not None and stamp["format"] == FORMAT_VERSION
+    (folder / "stamp.json").write_text(json.dumps({**stamp, "format": FORMAT_VERSION - 1}))
+    report = ingest([seeds_dir], settings)
+    assert {f.status for f in report.files} == {"unchanged"}
+    stamp = read_stamp(folder)
+    assert stamp is not None and stamp["format"] == FORMAT_VERSION
+    with Store.open(settings.index_dir, create=False) as store:
+        f = Filters(body="socsam", since="2023-03")
+        hits = search(store, settings, "samverkan", mode="keyword", limit=100, filters=f).hits
+        allowed = allowed_items(store, f)
+        assert hits and allowed and {h.id for h in hits} <= allowed

@@ -347,7 +347,7 @@ def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
     )
 
 
-_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_PAREN = re.compile(r"\(([^(),]{1,40})\)")  # a code holds no comma: "(S, V)" names no code
 
 
 def _motion_parties(value: str) -> set[str]:
@@ -377,11 +377,14 @@ def text_parties(text: str | None, attendees: list[tuple[str, str]]) -> set[str]
     return out
 
 
-def item_parties(store: Store, item_ids: list[str] | None = None) -> dict[str, set[str]]:
+def item_parties(
+    store: Store, item_ids: list[str] | None = None, *, text: bool = True
+) -> dict[str, set[str]]:
     """Item id -> the upper-case parties it belongs to, for all items or the given ones.
 
     The same definition as the party filter of `allowed_items`: a mentioned person's party,
-    a motion's party, "(S)" in the text, an attendee of the meeting named in the text."""
+    a motion's party, "(S)" in the text, an attendee of the meeting named in the text.
+    `text=False`: only the first two (no item text is read)."""
     out: dict[str, set[str]] = {}
 
     def rows(sql: str, column: str) -> Iterator[Any]:
@@ -406,6 +409,8 @@ def item_parties(store: Store, item_ids: list[str] | None = None) -> dict[str, s
     ):
         if found := _motion_parties(party):
             out.setdefault(item_id, set()).update(found)
+    if not text:
+        return out
     items = list(rows("SELECT id, doc_id, text FROM items", "id"))
     attendees: dict[str, list[tuple[str, str]]] = {}
     att_sql = (
@@ -425,8 +430,8 @@ def item_parties(store: Store, item_ids: list[str] | None = None) -> dict[str, s
         )
     for doc_id, name, party in att_rows:
         attendees.setdefault(doc_id, []).append((name, party))
-    for item_id, doc_id, text in items:
-        if found := text_parties(text, attendees.get(doc_id, [])):
+    for item_id, doc_id, item_text in items:
+        if found := text_parties(item_text, attendees.get(doc_id, [])):
             out.setdefault(item_id, set()).update(found)
     return out
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import QueryError
-from .filters import Filters, allowed_items
+from .filters import Filters, ItemFilter, allowed_items, filter_ids, resolve_filter
 from .index.analyzer import TOKEN_PATTERN, ParsedQuery, fold, parse_query, snippet
 from .index.fulltext import (
     LONG_QUERY_TERMS,
@@ -103,6 +103,24 @@ def _canonical_map(store: Store, *ranked: list[tuple[str, float]]) -> dict[str, 
     return out
 
 
+def _admitted(
+    store: Store,
+    flt: ItemFilter | None,
+    ranked: list[tuple[str, float]],
+    canon: dict[str, str | None],
+    *,
+    filtered: bool,
+) -> set[str] | None:
+    """Which candidates and their protocol items pass the filter (None: no filter), checked on
+    those rows alone. `filtered`: the engine already applied the filter to `ranked`."""
+    if flt is None:
+        return None
+    ids = {item_id for item_id, _ in ranked}
+    known = ids if filtered else filter_ids(store, flt, sorted(ids))
+    targets = {t for i in ids if (t := canon.get(i)) and t not in ids}
+    return known | filter_ids(store, flt, sorted(targets))
+
+
 def _collapse(
     ranked: list[tuple[str, float]], canon: dict[str, str | None], allowed: set[str] | None
 ) -> list[tuple[str, float]]:
@@ -176,13 +194,13 @@ def search(
     if mode not in MODES:
         raise QueryError(f"Okänt sökläge {mode!r}: välj keyword, semantic eller hybrid.")
     q = parse_query(query)
-    allowed = allowed_items(store, filters or SearchFilters())
+    # Resolved once into values the engines filter on (no set of every allowed item).
+    flt = resolve_filter(store, filters or SearchFilters())
     note = None
     kw: list[tuple[str, float]] = []
     fallback = False
     if mode in ("keyword", "hybrid"):
-        kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
-        kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
+        kw, fallback = _keyword(store, settings, q, flt)
     sem: list[tuple[str, float]] | None = None
     unlisted = 0
     if mode == "hybrid" and not q.must:
@@ -190,7 +208,12 @@ def search(
     if mode in ("semantic", "hybrid"):
         counted: list[int] = []
         raw = semantic_candidates(
-            settings, q, allowed, SEMANTIC_DEPTH * 2, cut=SEMANTIC_CUT, matches=counted
+            settings,
+            q,
+            _semantic_filter(store, filters, flt),
+            SEMANTIC_DEPTH * 2,
+            cut=SEMANTIC_CUT,
+            matches=counted,
         )
         if raw is None:
             note = (
@@ -198,11 +221,11 @@ def search(
                 " visar nyckelordsträffar."
             )
             if mode == "semantic":
-                kw_raw, fallback = keyword_candidates(settings.index_dir, q, allowed, KEYWORD_DEPTH)
-                kw = _collapse(kw_raw, _canonical_map(store, kw_raw), allowed)
+                kw, fallback = _keyword(store, settings, q, flt)
             mode = "keyword"
         else:
-            merged = _collapse(raw, _canonical_map(store, raw), allowed)
+            canon = _canonical_map(store, raw)
+            merged = _collapse(raw, canon, _admitted(store, flt, raw, canon, filtered=False))
             sem = merged[:SEMANTIC_DEPTH]
             # Matches past the fetched depth still count (an estimate: they are not collapsed).
             unlisted = max(0, (counted[0] if counted else 0) - len(raw)) + len(merged) - len(sem)
@@ -219,6 +242,22 @@ def search(
     elapsed = (time.perf_counter() - started) * 1000
     total = len(ranked) + (unlisted if mode in ("semantic", "hybrid") else 0)
     return SearchResult(hits, total, round(elapsed, 1), mode, fallback, note, hint)
+
+
+def _keyword(
+    store: Store, settings: Settings, q: ParsedQuery, flt: ItemFilter | None
+) -> tuple[list[tuple[str, float]], bool]:
+    """The keyword list (filtered by the engine, extract copies collapsed) and its fallback."""
+    raw, fallback = keyword_candidates(settings.index_dir, q, flt, KEYWORD_DEPTH)
+    canon = _canonical_map(store, raw)
+    return _collapse(raw, canon, _admitted(store, flt, raw, canon, filtered=True)), fallback
+
+
+def _semantic_filter(store: Store, filters: Filters | None, flt: ItemFilter | None) -> Any:
+    """What `semantic_candidates` is given as `allowed`."""
+    if flt is None:
+        return None
+    return allowed_items(store, filters or SearchFilters())
 
 
 def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> str | None:

@@ -4,6 +4,10 @@ Both engines index the same pre-analysed text (`analyzer.index_text`: Swedish st
 Snowball stems plus our -et/-an step), so swapping one for the other changes speed, not which
 words meet. A distributed engine (OpenSearch, see docs/scaling.md) would implement the same
 `KeywordIndex` protocol.
+
+Filters (body, organisation, date, kind, party) are fields of every indexed item, so an engine
+filters on them itself: `search` takes a resolved `filters.ItemFilter`, never a set of every
+allowed item id (100 000 ids for "body=KS" at a million items cost more than the query).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ..filters import ItemFilter
 from .analyzer import Clause, ParsedQuery
 
 ENGINES = ("tantivy", "whoosh")
@@ -30,6 +35,12 @@ class KeywordDoc:
     persons: str
     section: str
     dnrs: list[str] = field(default_factory=list)
+    # Filter fields (exact values, not analysed): see filters.ItemFilter.
+    body: str = ""  # documents.body ("" when unknown)
+    org: str = ""  # documents.organisation
+    day: int | None = None  # filters.date_key(documents.date): yyyymmdd
+    kind: str = ""  # protocol / extract / attachment
+    parties: list[str] = field(default_factory=list)  # filters.item_parties: upper-case codes
 
 
 class KeywordIndex(Protocol):
@@ -38,9 +49,11 @@ class KeywordIndex(Protocol):
     name: str
 
     def search(
-        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: set[str] | None
+        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: ItemFilter | None
     ) -> list[tuple[str, float]]:
-        """(item id, score) best first: AND (or OR) of the query's clauses, minus exclusions."""
+        """(item id, score) best first: AND (or OR) of the query's clauses, minus exclusions,
+        among the items that pass `allowed` (None: every item). The filter adds nothing to
+        the scores: a filtered list is the unfiltered ranking of the items that pass."""
         ...
 
     def matching(self, clauses: list[Clause], among: set[str] | None = None) -> set[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IndexMismatchError
+from ..filters import ItemFilter
 from .analyzer import (
     FIELD_BOOSTS,
     PART_BOOST,
@@ -33,7 +34,7 @@ NAME = "whoosh"
 def schema() -> Any:
     """Pre-analysed text fields (terms separated by spaces); exact fields for ids and numbers."""
     from whoosh.analysis import SpaceSeparatedTokenizer
-    from whoosh.fields import ID, KEYWORD, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
     terms = SpaceSeparatedTokenizer()
     return Schema(
@@ -44,6 +45,11 @@ def schema() -> Any:
         persons=TEXT(analyzer=terms),
         section=ID,
         dnr=KEYWORD(commas=True),
+        body=ID,
+        org=ID,
+        kind=ID,
+        party=KEYWORD(commas=True),  # codes never hold a comma (filters.text_parties)
+        day=NUMERIC(int, bits=32),
     )
 
 
@@ -54,6 +60,7 @@ def build(folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None])
     ix = create_in(str(folder), schema())
     writer = ix.writer()
     for n, doc in enumerate(docs):
+        extra: dict[str, Any] = {} if doc.day is None else {"day": doc.day}
         writer.add_document(
             id=doc.id,
             title=doc.title,
@@ -62,6 +69,11 @@ def build(folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None])
             persons=doc.persons,
             section=doc.section,
             dnr=",".join(doc.dnrs),
+            body=doc.body,
+            org=doc.org,
+            kind=doc.kind,
+            party=",".join(doc.parties),
+            **extra,
         )
         if n % 200 == 0:
             progress(n)
@@ -111,6 +123,27 @@ def to_query(q: ParsedQuery, *, conjunctive: bool) -> Any:
     return combined
 
 
+def filter_query(flt: ItemFilter) -> Any:
+    """The Whoosh query that matches exactly the items passing the filter."""
+    from whoosh import query as wq
+
+    parts: list[Any] = []
+    if flt.bodies is not None:
+        parts.append(wq.Or([wq.Term("body", b) for b in sorted(flt.bodies)]))
+    if flt.orgs is not None:
+        parts.append(wq.Or([wq.Term("org", o) for o in sorted(flt.orgs)]))
+    lo, hi = flt.day_range()
+    if lo is not None or hi is not None:
+        parts.append(wq.NumericRange("day", lo, hi))
+    if flt.kind:
+        parts.append(wq.Term("kind", flt.kind))
+    if flt.party is not None:
+        parts.append(wq.Term("party", flt.party))
+    if flt.item_ids is not None:
+        parts.append(wq.Or([wq.Term("id", i) for i in sorted(flt.item_ids)]))
+    return wq.And(parts) if parts else wq.Every()
+
+
 class WhooshIndex:
     """An opened Whoosh index; one search at a time (a Whoosh searcher is not thread-safe)."""
 
@@ -135,16 +168,18 @@ class WhooshIndex:
             self.ids[num] = stored["id"]
             self.docnum[stored["id"]] = num
 
-    def _run(self, query: Any, limit: int | None, flt: set[int] | None) -> list[tuple[str, float]]:
+    def _run(self, query: Any, limit: int | None, flt: Any) -> list[tuple[str, float]]:
         with self.lock:
             results = self.searcher.search(query, limit=limit, filter=flt)
             return [(self.ids[h.docnum], float(h.score)) for h in results]
 
     def search(
-        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: set[str] | None
+        self, q: ParsedQuery, *, conjunctive: bool, limit: int, allowed: ItemFilter | None
     ) -> list[tuple[str, float]]:
-        """(item id, score) best first."""
-        flt = None if allowed is None else {self.docnum[i] for i in allowed if i in self.docnum}
+        """(item id, score) best first, among the items that pass `allowed`."""
+        if allowed is not None and allowed.matches_nothing():
+            return []
+        flt = None if allowed is None else filter_query(allowed)
         return self._run(to_query(q, conjunctive=conjunctive), limit, flt)
 
     def matching(self, clauses: list[Clause], among: set[str] | None = None) -> set[str]:

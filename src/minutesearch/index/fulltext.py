@@ -7,6 +7,10 @@ a temp folder and swaps it into place; later ingests update tantivy in place wit
 whose fingerprint changed, in one atomic commit. `fingerprints.json` records what the index holds;
 it is written after the commit, so after a crash in between the next ingest re-sends those items
 (delete-then-add makes that harmless).
+
+Each item also carries its filter fields (body, organisation, date, kind, parties: see
+`filters.ItemFilter`), so the engine filters on them itself. An index of an older format (before
+those fields) is rebuilt from the store by the next `ingest`, without reading any file again.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 from ..analysis.dnr import dnr_keys
 from ..atomic import swap_into_place
 from ..errors import IndexMismatchError, StoreError
+from ..filters import ItemFilter, date_key, item_parties
 from ..locations import fulltext_dir
 from ..stages import FunctionStage, StageContext
 from ..store import Store
@@ -41,7 +46,7 @@ from .engine import (
     updates_in_place,
 )
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: filter fields (body, org, day, kind, party)
 STAMP = "stamp.json"
 FINGERPRINTS = "fingerprints.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
@@ -128,22 +133,56 @@ def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterato
         )
 
 
-def fingerprints(store: Store, persons: dict[str, list[str]]) -> dict[str, str]:
-    """Item id -> a hash of everything the item gives the keyword index (text, persons, …)."""
+def _attendees_digest(store: Store) -> dict[str, str]:
+    """Document id -> a hash of its attendees' names and parties (they name items' parties)."""
+    h: dict[str, Any] = {}
+    for r in store.conn.execute(
+        "SELECT doc_id, name, party FROM attendees ORDER BY doc_id, position"
+    ):
+        h.setdefault(r[0], hashlib.blake2b(digest_size=8)).update(f"{r[1]}\t{r[2]}\n".encode())
+    return {k: v.hexdigest() for k, v in h.items()}
+
+
+def fingerprints(
+    store: Store, persons: dict[str, list[str]], linked: dict[str, set[str]] | None = None
+) -> dict[str, str]:
+    """Item id -> a hash of everything the item gives the keyword index (text, persons, the
+    filter fields, …). `linked`: `item_parties(store, text=False)` (read here when None); the
+    parties an item's text names follow from its text and its meeting's attendees, so those
+    are hashed instead of being found in every item's text again."""
+    if linked is None:
+        linked = item_parties(store, text=False)
+    attendees = _attendees_digest(store)
     out: dict[str, str] = {}
-    for r in store.conn.execute("SELECT id, content_hash, section, dnr, decision FROM items"):
-        key = f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
+    for r in store.conn.execute(
+        "SELECT i.id, i.content_hash, i.section, i.dnr, i.decision, i.doc_id, d.body,"
+        " d.organisation, d.date, d.kind FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+    ):
+        key = (
+            f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
+            f"\t{r[6]}\t{r[7]}\t{r[8]}\t{r[9]}\t{'|'.join(sorted(linked.get(r[0], ())))}"
+            f"\t{attendees.get(r[5], '')}"
+        )
         out[r[0]] = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
     return out
 
 
 def keyword_docs(
-    store: Store, ids: list[str] | None = None, persons: dict[str, list[str]] | None = None
+    store: Store,
+    ids: list[str] | None = None,
+    persons: dict[str, list[str]] | None = None,
+    parties: dict[str, set[str]] | None = None,
 ) -> list[KeywordDoc]:
-    """The analysed documents of all items, or of the given ids (`persons`: from `_persons`)."""
+    """The analysed documents of all items, or of the given ids (`persons`: from `_persons`,
+    `parties`: from `filters.item_parties`; read here when None)."""
     if persons is None:
         persons = _persons(store, ids)
-    sql = "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision FROM items i"
+    if parties is None:
+        parties = item_parties(store, ids)
+    sql = (
+        "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision, d.body, d.organisation,"
+        " d.date, d.kind FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+    )
     return [
         KeywordDoc(
             id=r["id"],
@@ -153,6 +192,11 @@ def keyword_docs(
             persons=index_text(" ".join(persons.get(r["id"], []))),
             section=str(r["section"]),
             dnrs=extract_dnrs(r["dnr"], r["title"], r["text"]),
+            body=r["body"] or "",
+            org=r["organisation"] or "",
+            day=date_key(r["date"]),
+            kind=r["kind"] or "",
+            parties=sorted(parties.get(r["id"], ())),
         )
         for r in _rows(store, sql, "i.id", ids)
     ]
@@ -191,7 +235,7 @@ def _run(ctx: StageContext) -> None:
             _finish(target, engine, current, ctx.store)
             ctx.progress("fulltext", len(add), len(add))
             return
-    docs = keyword_docs(ctx.store, None, persons)
+    docs = keyword_docs(ctx.store, None, persons, item_parties(ctx.store))
     tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
         build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(docs)))
@@ -280,7 +324,7 @@ LONG_QUERY_TERMS = 12  # a pasted paragraph searches by this many of its most di
 
 
 def keyword_candidates(
-    idx_dir: Path, q: ParsedQuery, allowed: set[str] | None, depth: int
+    idx_dir: Path, q: ParsedQuery, allowed: ItemFilter | set[str] | None, depth: int
 ) -> tuple[list[tuple[str, float]], bool]:
     """Ranked (item id, score), and whether no item matched every word of the query.
 
@@ -289,7 +333,11 @@ def keyword_candidates(
     coverage being the idf-weighted share of the query's words it contains, and items below
     MIN_COVERAGE are dropped (minimum-should-match). Question words ("får", "ska") are never
     required. A pasted paragraph is cut to its LONG_QUERY_TERMS most distinctive words first.
+    `allowed`: the resolved filters (`filters.resolve_filter`), evaluated by the engine; a set
+    of item ids is still taken (as a filter on ids).
     """
+    if isinstance(allowed, set | frozenset):
+        allowed = ItemFilter(item_ids=frozenset(allowed))
     ix = open_fulltext(idx_dir)
     q = distinctive(ix, q)
     if len(q.must) < 2:
