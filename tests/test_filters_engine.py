@@ -297,3 +297,26 @@ def test_an_index_without_filter_fields_is_rebuilt_by_the_next_ingest(
         hits = search(store, settings, "samverkan", mode="keyword", limit=100, filters=f).hits
         allowed = allowed_items(store, f)
         assert hits and allowed and {h.id for h in hits} <= allowed
+
+
+def test_a_document_read_with_a_new_date_is_filtered_by_it(seeds_dir: Path, tmp_path: Path) -> None:
+    """Only the document row changed (its items' text did not): the next ingest updates the
+    filter fields of its items in place."""
+    from minutesearch.ingest import ingest
+    from minutesearch.search import search
+
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    ingest([seeds_dir], settings)
+    with Store.open(settings.index_dir, create=False) as store:
+        doc_id, n = store.conn.execute(
+            "SELECT doc_id, count(*) FROM items GROUP BY doc_id ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
+        with store.conn:
+            store.conn.execute("UPDATE documents SET date = '2019-02-03' WHERE id = ?", (doc_id,))
+    ingest([seeds_dir], settings)
+    with Store.open(settings.index_dir, create=False) as store:
+        f = Filters(until="2019")
+        allowed = allowed_items(store, f)
+        assert allowed is not None and len(allowed) == n
+        hits = search(store, settings, "beslut", mode="keyword", limit=100, filters=f).hits
+        assert hits and {h.id for h in hits} <= allowed

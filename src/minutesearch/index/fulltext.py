@@ -68,6 +68,17 @@ def items_digest(store: Store) -> str:
     return h.hexdigest()
 
 
+def documents_digest(store: Store) -> str:
+    """A hash of every document's filter values (and file hash): a document read again with a
+    new date or body changes its items' filter fields even when their text stays the same."""
+    h = hashlib.sha256()
+    for r in store.conn.execute(
+        "SELECT id, sha256, body, organisation, date, kind FROM documents ORDER BY id"
+    ):
+        h.update("\t".join(str(v) for v in r).encode() + b"\n")
+    return h.hexdigest()
+
+
 # -- stamps ----------------------------------------------------------------------------------
 
 
@@ -250,7 +261,13 @@ def _run(ctx: StageContext) -> None:
 def _finish(folder: Path, engine: str, held: dict[str, str], store: Store) -> None:
     _write_json(folder / FINGERPRINTS, held)
     write_stamp(
-        folder, {**fulltext_stamp(engine), "items": len(held), "digest": items_digest(store)}
+        folder,
+        {
+            **fulltext_stamp(engine),
+            "items": len(held),
+            "digest": items_digest(store),
+            "documents": documents_digest(store),
+        },
     )
 
 
@@ -262,7 +279,10 @@ def _is_current(ctx: StageContext) -> bool:
     stamp = read_stamp(fulltext_dir(ctx.index_dir))
     if not stamp or not _stamp_matches(stamp, ctx.settings.keyword_engine):
         return False
-    return bool(stamp.get("digest") == items_digest(ctx.store))
+    return bool(
+        stamp.get("digest") == items_digest(ctx.store)
+        and stamp.get("documents") == documents_digest(ctx.store)
+    )
 
 
 build_fulltext = FunctionStage("build_fulltext", _run, is_current_fn=_is_current)
