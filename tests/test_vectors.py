@@ -1,0 +1,294 @@
+"""The compact vector index (index/vectors.py): int8 + float16 storage, HNSW, filters, deltas."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minutesearch.config import Settings
+from minutesearch.errors import IndexMismatchError
+from minutesearch.filters import ItemFilter
+from minutesearch.index import vectors as V
+from minutesearch.index.analyzer import parse_query
+from minutesearch.index.fulltext import build_fulltext
+from minutesearch.index.semantic import build_semantic, open_vectors, semantic_candidates
+from minutesearch.ingest import ingest
+from minutesearch.locations import vectors_dir
+from minutesearch.stages import Stage
+from minutesearch.store import Store
+
+STAGES: list[Stage] = [build_fulltext, build_semantic]
+DIM = 64
+
+
+@pytest.fixture()
+def index_copy(seed_settings: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the seed index that a test may damage."""
+    target = tmp_path / "idx"
+    shutil.copytree(seed_settings.index_dir, target)
+    return Settings(index_dir=target, embedder="fake")
+
+
+def clustered(n: int, seed: int = 0, dim: int = DIM) -> np.ndarray:
+    """Unit vectors around 40 topic centres (neighbourhoods that mean something, as e5's do)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, dim)).astype(np.float32)
+    m = centres[rng.integers(0, 40, n)] + 0.5 * rng.standard_normal((n, dim)).astype(np.float32)
+    return (m / np.linalg.norm(m, axis=1, keepdims=True)).astype(np.float32)
+
+
+def exact_items(m: np.ndarray, starts: np.ndarray, q: np.ndarray, allowed: np.ndarray) -> list[int]:
+    """Items by their best window's float32 cosine, allowed ones only."""
+    best = np.maximum.reduceat(m @ q, starts)
+    order = [int(i) for i in np.lexsort((np.arange(len(best)), -best)) if allowed[i]]
+    return order
+
+
+def build(tmp_path: Path, m: np.ndarray, *, ann: bool, per_item: int = 2) -> V.VectorIndex:
+    n_items = len(m) // per_item
+    ids = [f"item-{i:05d}" for i in range(n_items)]
+    attrs = [
+        V.ItemAttrs(
+            body=f"body {i % 7}",
+            org="Kommun A" if i % 2 else "Kommun B",
+            date=f"20{10 + i % 12}-0{1 + i % 9}-15",
+            kind="protocol" if i % 3 else "extract",
+            parties=frozenset({"S"} if i % 5 == 0 else {"M", "C"} if i % 5 == 1 else ()),
+        )
+        for i in range(n_items)
+    ]
+    folder = tmp_path / ("ann" if ann else "flat")
+    V.build_vector_index(
+        folder, m, ids, np.arange(0, len(m), per_item), attrs=attrs, ann=ann, stamp={"x": 1}
+    )
+    return V.VectorIndex.open(folder)
+
+
+def test_int8_round_trip_error_is_bounded() -> None:
+    m = clustered(500, dim=384)
+    q8 = V.quantize(m).astype(np.float32)
+    peak = np.abs(m).max(axis=1, keepdims=True)
+    back = q8 * peak / 127
+    # Each component within half a step of the row's own scale...
+    assert np.all(np.abs(back - m) <= peak / 254 + 1e-7)
+    # ...so the cosine to the original row barely moves.
+    cos = np.sum(back * m, axis=1) / np.linalg.norm(back, axis=1)
+    assert cos.min() > 0.999
+
+
+def test_ann_top10_matches_exact(tmp_path: Path) -> None:
+    m = clustered(4000)
+    vi = build(tmp_path, m, ann=True)
+    assert vi.segments[0].hnsw is not None
+    rng = np.random.default_rng(1)
+    recalls, exact_recalls = [], []
+    for j in rng.integers(0, len(m), 30):
+        q = m[j] + 0.3 * rng.standard_normal(DIM).astype(np.float32) / np.sqrt(DIM)
+        truth = set(np.argsort(-(m @ q))[:10].tolist())
+        rows, scores = vi.search_windows(q, 10)
+        assert np.all(np.diff(scores) <= 0)
+        recalls.append(len(truth & set(rows.tolist())) / 10)
+        rows, _ = vi.search_windows(q, 10, exact=True)
+        exact_recalls.append(len(truth & set(rows.tolist())) / 10)
+    assert np.mean(exact_recalls) >= 0.99  # int8 scan + float16 re-score
+    assert np.mean(recalls) >= 0.95
+
+
+def test_item_filter_on_stored_attributes(tmp_path: Path) -> None:
+    m = clustered(600)
+    vi = build(tmp_path, m, ann=False)
+    n = vi.n_items
+    f = ItemFilter(bodies=frozenset({"body 3"}), since="2012", until="2019~", kind="protocol")
+    got = np.flatnonzero(vi.item_mask(f))
+    want = [
+        i
+        for i in range(n)
+        if i % 7 == 3 and i % 3 and "2012" <= f"20{10 + i % 12}-0{1 + i % 9}-15" <= "2019~"
+    ]
+    assert got.tolist() == want
+    assert np.flatnonzero(vi.item_mask(ItemFilter(party="S"))).tolist() == list(range(0, n, 5))
+    parties = vi.item_mask(ItemFilter(party="C", orgs=frozenset({"Kommun A"})))
+    assert np.flatnonzero(parties).tolist() == [i for i in range(n) if i % 5 == 1 and i % 2]
+    assert not vi.item_mask(ItemFilter(party="KD")).any()
+    ids = {"item-00004", "item-00010", "nope"}
+    assert np.flatnonzero(vi.item_mask(ids)).tolist() == [4, 10]
+    assert np.flatnonzero(vi.item_mask(ItemFilter(item_ids=frozenset(ids)))).tolist() == [4, 10]
+    assert not vi.item_mask(ItemFilter(bodies=frozenset())).any()
+
+
+@pytest.mark.parametrize("ann", [False, True])
+def test_filtered_search_equals_exact_filtered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ann: bool
+) -> None:
+    monkeypatch.setattr(V, "EXACT_FILTER_ROWS", 0)  # the graph with post-filtering
+    m = clustered(4000, seed=2)
+    starts = np.arange(0, len(m), 2)
+    vi = build(tmp_path, m, ann=ann)
+    rng = np.random.default_rng(3)
+    filters = [
+        ItemFilter(orgs=frozenset({"Kommun A"})),  # half the items
+        ItemFilter(bodies=frozenset({"body 1"}), kind="extract"),  # 1 in 21
+        ItemFilter(party="S", since="2015"),
+    ]
+    same = 0
+    for f in filters:
+        mask = vi.item_mask(f)
+        for j in rng.integers(0, len(m), 5):
+            q = m[j]
+            want = exact_items(m, starts, q, mask)[:20]
+            rows, scores = vi.search_items(q, 20, mask)
+            assert len(rows) == min(20, int(mask.sum()))  # k results, whatever the filter
+            assert mask[rows].all()
+            # Best first by the float32 truth, up to float16 rounding of near-ties.
+            assert np.all(np.diff(np.maximum.reduceat(m @ q, starts)[rows]) <= 2e-3)
+            same += set(rows.tolist()) == set(want)
+    # The same items as an exact filtered search; the graph walk may miss one now and then.
+    assert same == 15 if not ann else same >= 14
+
+
+def test_selective_filter_still_fills_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(V, "EXACT_FILTER_ROWS", 0)
+    m = clustered(4000, seed=4)
+    vi = build(tmp_path, m, ann=True)
+    allowed = {f"item-{i:05d}" for i in range(0, 2000, 150)}  # 14 items of 2000
+    mask = vi.item_mask(allowed)
+    rows, _ = vi.search_items(m[0], 10, mask)
+    assert len(rows) == 10 and mask[rows].all()
+    rows, _ = vi.search_items(m[0], 50, mask)
+    assert sorted(rows.tolist()) == sorted(np.flatnonzero(mask).tolist())
+
+
+def test_open_is_memory_mapped(tmp_path: Path) -> None:
+    vi = build(tmp_path, clustered(2000), ann=True)
+    seg = vi.segments[0]
+    for arr in (seg.q8, seg.f16, seg.ids, seg.starts, seg.win_item):
+        assert isinstance(arr, np.memmap)  # nothing read until a query touches it
+    assert seg.hnsw is not None and seg.hnsw.size == 2000
+    assert seg.q8.dtype == np.int8 and seg.f16.dtype == np.float16
+
+
+# -- through ingest ----------------------------------------------------------------------------
+
+
+def _ranking(settings: Settings, query: str, allowed: object = None) -> list[tuple[str, float]]:
+    found = semantic_candidates(settings, parse_query(query), allowed, 1000, cut=False)
+    assert found is not None
+    return sorted((i, round(s, 5)) for i, s in found)
+
+
+QUERIES = ["bygglov", "förskola och skola", "budget för nästa år", "detaljplan"]
+
+
+def _same_as_fresh(settings: Settings, corpus: Path, tmp_path: Path) -> None:
+    fresh = Settings(index_dir=tmp_path / "fresh", embedder="fake")
+    ingest([corpus], fresh, stages=STAGES)
+    for q in QUERIES:
+        assert _ranking(settings, q) == _ranking(fresh, q)
+        f = ItemFilter(kind="protocol")
+        assert _ranking(settings, q, f) == _ranking(fresh, q, f)
+    shutil.rmtree(fresh.index_dir)
+
+
+def test_incremental_add_remove_reingest_equals_fresh(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(V, "MERGE_FRACTION", 1.0)
+    import minutesearch.index.semantic as S
+
+    monkeypatch.setattr(S, "MERGE_FRACTION", 1.0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = sorted(seeds_dir.iterdir())
+    for f in files[:-1]:
+        shutil.copy(f, corpus / f.name)
+    settings = Settings(index_dir=tmp_path / "idx", embedder="fake")
+    ingest([corpus], settings, stages=STAGES)
+    folder = vectors_dir(settings.index_dir)
+    main = json.loads((folder / "stamp.json").read_text())["segments"][0]
+    main_bytes = (folder / main / "q8.bin").read_bytes()
+
+    shutil.copy(files[-1], corpus / files[-1].name)  # a new meeting
+    ingest([corpus], settings, stages=STAGES)
+    stamp = json.loads((folder / "stamp.json").read_text())
+    assert stamp["segments"][0] == main and len(stamp["segments"]) == 2
+    assert (folder / main / "q8.bin").read_bytes() == main_bytes  # not rewritten
+    _same_as_fresh(settings, corpus, tmp_path)
+
+    (corpus / files[0].name).unlink()  # a removed document: tombstones in the main segment
+    ingest([corpus], settings, stages=STAGES)
+    stamp = json.loads((folder / "stamp.json").read_text())
+    assert stamp["segments"][0] == main and stamp["tombstones"]
+    _same_as_fresh(settings, corpus, tmp_path)
+
+    changed = corpus / files[1].name  # a re-ingested (changed) document
+    changed.write_text(changed.read_text() + "\n§ 99 Ny detaljplan för skolan\n")
+    ingest([corpus], settings, stages=STAGES)
+    assert json.loads((folder / "stamp.json").read_text())["segments"][0] == main
+    _same_as_fresh(settings, corpus, tmp_path)
+    vi = open_vectors(settings)
+    assert vi is not None
+    with Store.open(settings.index_dir, create=False) as store:
+        live = {r[0] for r in store.conn.execute("SELECT id FROM items")}
+    assert {vi.ids[n] for n in np.flatnonzero(vi.alive())} == live
+    # No segment or tombstone file the stamp does not name is left behind.
+    names = {p.name for p in folder.iterdir()} - {"stamp.json"}
+    stamp = json.loads((folder / "stamp.json").read_text())
+    assert names == set(stamp["segments"]) | {stamp["tombstones"]}
+
+
+def test_crash_mid_write_leaves_the_old_index(
+    index_copy: Settings, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import minutesearch.index.semantic as S
+
+    before = _ranking(index_copy, "bygglov")
+    folder = vectors_dir(index_copy.index_dir)
+    stamp = (folder / "stamp.json").read_text()
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt("killed mid-write")
+
+    with Store.open(index_copy.index_dir, create=False) as store:
+        store.conn.execute("UPDATE items SET content_hash = 'x' WHERE section = 21")
+        store.conn.commit()
+        from minutesearch.stages import StageContext
+
+        for rebuild in (False, True):  # the delta path and the full build
+            monkeypatch.setattr(S, "_embed_all", crash)
+            with pytest.raises(KeyboardInterrupt):
+                build_semantic(StageContext(store=store, settings=index_copy, rebuild=rebuild))
+            monkeypatch.undo()
+            assert (folder / "stamp.json").read_text() == stamp
+            assert _ranking(index_copy, "bygglov") == before
+
+
+def test_old_format_folder_is_rebuilt_from_the_cache(index_copy: Settings) -> None:
+    folder = vectors_dir(index_copy.index_dir)
+    before = _ranking(index_copy, "bygglov")
+    stamp = json.loads((folder / "stamp.json").read_text())
+    shutil.rmtree(folder)
+    folder.mkdir()  # what format 1 left: one float32 matrix and a JSON of ids
+    np.save(folder / "vectors.npy", np.zeros((2, 256), dtype=np.float32))
+    (folder / "items.json").write_text(json.dumps({"ids": ["a"], "starts": [0]}))
+    (folder / "stamp.json").write_text(json.dumps({**stamp, "format": 1}))
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        open_vectors(index_copy)
+    totals: list[int] = []
+    with Store.open(index_copy.index_dir, create=False) as store:
+        from minutesearch.stages import StageContext
+
+        ctx = StageContext(
+            store=store,
+            settings=index_copy,
+            progress=lambda stage, done, total: totals.append(total),
+        )
+        assert not build_semantic.is_current(ctx)  # type: ignore[attr-defined]
+        build_semantic(ctx)
+    assert totals and max(totals) == 0  # every window from embeddings.sqlite
+    assert _ranking(index_copy, "bygglov") == before
