@@ -51,7 +51,7 @@ def mixed_settings(
         target = src / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(extra_dir / name, target)
-    settings = Settings(index_dir=tmp_path_factory.mktemp("mixed-index"), embedder="none")
+    settings = Settings(index_dir=tmp_path_factory.mktemp("mixed-index"), embedder="fake")
     report = ingest([seeds_dir, src], settings)
     assert not report.skipped, report.skipped
     return settings
@@ -239,6 +239,36 @@ def test_keyword_search_filters_like_allowed_items(
     # Not vacuous: most combinations find something, and most of those fewer than unfiltered.
     assert filtered > len(QUERIES) * len(combos) // 3, filtered
     assert narrowed > filtered // 2, (narrowed, filtered)
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_semantic_and_hybrid_filter_like_allowed_items(
+    mixed_store: Store, mixed_settings: Settings, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """The ItemFilter reaches the vector side too: same lists as the set of allowed ids."""
+    from minutesearch import search as search_module
+
+    combos = _combos(mixed_store)
+    queries = QUERIES[:4]
+
+    def run() -> list[tuple[list[str], int]]:
+        out = []
+        for query in queries:
+            for f in combos:
+                res = search_module.search(
+                    mixed_store, mixed_settings, query, mode=mode, limit=1000, filters=f
+                )
+                assert res.mode == mode
+                out.append(([h.id for h in res.hits], res.total))
+        return out
+
+    new = run()
+    for (ids, _), f in zip(new, combos * len(queries), strict=True):
+        allowed = allowed_items(mixed_store, f)
+        assert allowed is not None and set(ids) <= allowed, f
+    assert sum(bool(ids) for ids, _ in new) > len(new) // 3
+    monkeypatch.setattr(search_module, "resolve_filter", _by_ids)
+    assert run() == new
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "whoosh"])

@@ -19,7 +19,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import QueryError
-from .filters import Filters, ItemFilter, allowed_items, filter_ids, resolve_filter
+from .filters import Filters, ItemFilter, filter_ids, resolve_filter
 from .index.analyzer import TOKEN_PATTERN, ParsedQuery, fold, parse_query, snippet
 from .index.fulltext import (
     LONG_QUERY_TERMS,
@@ -210,7 +210,7 @@ def search(
         raw = semantic_candidates(
             settings,
             q,
-            _semantic_filter(store, filters, flt),
+            flt,
             SEMANTIC_DEPTH * 2,
             cut=SEMANTIC_CUT,
             matches=counted,
@@ -251,13 +251,6 @@ def _keyword(
     raw, fallback = keyword_candidates(settings.index_dir, q, flt, KEYWORD_DEPTH)
     canon = _canonical_map(store, raw)
     return _collapse(raw, canon, _admitted(store, flt, raw, canon, filtered=True)), fallback
-
-
-def _semantic_filter(store: Store, filters: Filters | None, flt: ItemFilter | None) -> Any:
-    """What `semantic_candidates` is given as `allowed`."""
-    if flt is None:
-        return None
-    return allowed_items(store, filters or SearchFilters())
 
 
 def suggestion(store: Store, settings: Settings, q: ParsedQuery, query: str) -> str | None:
