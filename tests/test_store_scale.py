@@ -322,3 +322,53 @@ def test_index_migration_applies_to_a_store_with_data(tmp_path: Path) -> None:
         assert set(indexes) <= have
         for t in tables:
             assert _rows(store, f"SELECT * FROM {t}") == rows[t]
+
+
+def _refs(idx: Path) -> list[tuple[object, ...]]:
+    with Store.open(idx, create=False) as store:
+        return _rows(
+            store,
+            "SELECT item_id, kind, text, body, ref_date, ref_section, target_item_id,"
+            " target_doc_id FROM refs",
+        )
+
+
+@pytest.mark.parametrize("extra", [False, True], ids=["seeds", "goteborg"])
+def test_references_of_an_added_meeting_equal_a_full_analysis(
+    tmp_path: Path, request: pytest.FixtureRequest, extra: bool
+) -> None:
+    """Adding one meeting resolves references (its own and the older ones it may answer) as a
+    whole-corpus analysis does, while only the items in `reference_scope` are redone."""
+    import shutil
+
+    from minutesearch.analysis.pipeline import analyse
+    from minutesearch.ingest import ingest
+    from minutesearch.locations import CORPUS_DIR
+
+    # The meeting added last is one that other meetings cite (found by a full analysis).
+    if extra:
+        files = sorted((request.getfixturevalue("extra_dir") / "goteborg").glob("*.txt"))
+        late = next(f for f in files if f.name.startswith("ks-2024-05-29"))
+    else:
+        files = sorted(CORPUS_DIR.glob("*.txt"))
+        late = next(f for f in files if f.name.startswith("004_"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for f in files:
+        if f != late:
+            shutil.copy2(f, folder / f.name)
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none", ner=False)
+    ingest([folder], settings, stages=[analyse])
+    assert _refs(settings.index_dir), "the corpus has references"
+    shutil.copy2(late, folder / late.name)
+    ingest([folder], settings, stages=[analyse])
+    incremental = _refs(settings.index_dir)
+    with Store.open(settings.index_dir) as store:
+        cited = store.conn.execute(
+            "SELECT count(*) FROM refs r JOIN items i ON i.id = r.item_id JOIN documents d"
+            " ON d.id = r.target_doc_id WHERE d.source LIKE ? AND i.doc_id != d.id",
+            (f"%{late.name}",),
+        ).fetchone()[0]
+        analyse(StageContext(store=store, settings=settings, rebuild=True))
+    assert cited > 0, "older meetings cite the added one"
+    assert _refs(settings.index_dir) == incremental

@@ -8,6 +8,7 @@ likeness is never a link: `trace` shows it apart, as `related`."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from ..store import Store
@@ -15,10 +16,13 @@ from .references import find_references
 from .resolve import Corpus
 
 
-def build_references(store: Store, corpus: Corpus) -> None:
-    """Find and resolve the explicit references of every item (refs table, rewritten whole)."""
+def build_references(store: Store, corpus: Corpus, items: set[str] | None = None) -> None:
+    """Find and resolve the explicit references of every item (refs table, rewritten whole), or
+    of `items` only (their rows replaced: see `pipeline.reference_scope`)."""
     rows: list[tuple[object, ...]] = []
-    for item_id, (doc_id, _sec, _title, text) in corpus.items.items():
+    todo = list(corpus.items) if items is None else sorted(i for i in items if i in corpus.items)
+    for item_id in todo:
+        doc_id, _sec, _title, text = corpus.items[item_id]
         doc = corpus.docs[doc_id]
         for ref in find_references(text, doc.date):
             target = corpus.resolve(ref, item_id)
@@ -35,7 +39,13 @@ def build_references(store: Store, corpus: Corpus) -> None:
                 )
             )
     with store.transaction() as c:
-        c.execute("DELETE FROM refs")
+        if items is None:
+            c.execute("DELETE FROM refs")
+        else:
+            c.execute(
+                "DELETE FROM refs WHERE item_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(items)),),
+            )
         c.executemany(
             "INSERT INTO refs (item_id, kind, text, body, ref_date, ref_section, target_item_id,"
             " target_doc_id) VALUES (?,?,?,?,?,?,?,?)",

@@ -1,9 +1,10 @@
 """Stage `analyse(ctx)`: decisions of new items, then references, links and threads over the corpus.
 
 Decisions are per item, so only items without a row are analysed (a changed document's items are
-re-inserted, and the cascade dropped their rows). References, links and threads depend on the
-whole corpus (a new meeting can resolve an old reference), so they are rebuilt whole; that is a
-few regex passes over the stored text, well under a second for the seeds plus corpus-extra.
+re-inserted, and the cascade dropped their rows). References are found again for the changed
+documents' items and for the items whose references a change can resolve differently
+(`reference_scope`: a new meeting can resolve an old reference); links and threads depend on the
+whole corpus and are rebuilt whole from the stored references and diarienummer.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _run(ctx: StageContext) -> None:
     store = ctx.store
     analyse_decisions(store, ctx)
     corpus = Corpus(store)
-    build_references(store, corpus)
+    build_references(store, corpus, reference_scope(ctx, corpus))
     build_links(store, corpus)
     build_threads(store, corpus)
     unresolved = store.conn.execute(
@@ -98,6 +99,55 @@ def _run(ctx: StageContext) -> None:
         ctx.warn(
             f"Ingen av {total} hänvisningar kunde kopplas till ett ärende eller möte i korpusen."
         )
+
+
+def reference_scope(ctx: StageContext, corpus: Corpus) -> set[str] | None:
+    """The items whose references must be found and resolved again after this ingest; None: all.
+
+    The changed documents' own items, and the items whose references may now resolve
+    differently: those that name a date of a changed meeting, those that point into a changed
+    or removed document, undated ones ("§ 72 KSAU", "föregående protokoll") in later meetings of
+    a changed body, and, when an attachment changed, those that name an attachment. The rest of
+    the corpus keeps its rows, so one new meeting costs its own items, not the store's.
+    """
+    conn = ctx.store.conn
+    if ctx.rebuild or not (ctx.changed_docs or ctx.removed_docs):
+        return None
+    if conn.execute("SELECT 1 FROM refs LIMIT 1").fetchone() is None:
+        return None  # never built (or nothing found before): the whole corpus
+    changed = [corpus.docs[d] for d in sorted(ctx.changed_docs) if d in corpus.docs]
+    scope = {iid for d in changed for iid, _sec, _title in d.items}
+    dates = sorted({d.date for d in changed if d.date})
+    keys = {d.key for d in changed}
+    q = "SELECT item_id FROM refs WHERE "
+    scope.update(
+        r[0]
+        for r in conn.execute(
+            q + "ref_date IN (SELECT value FROM json_each(?))", (json.dumps(dates),)
+        )
+    )
+    scope.update(
+        r[0]
+        for r in conn.execute(
+            q + "target_doc_id IN (SELECT value FROM json_each(?))"
+            " OR (target_item_id IS NOT NULL AND NOT EXISTS"
+            "     (SELECT 1 FROM items i WHERE i.id = refs.target_item_id))"
+            " OR (target_doc_id IS NOT NULL AND NOT EXISTS"
+            "     (SELECT 1 FROM documents d WHERE d.id = refs.target_doc_id))",
+            (json.dumps(sorted(ctx.changed_docs)),),
+        )
+    )
+    if dates:
+        for r in conn.execute(
+            "SELECT item_id, body FROM refs WHERE ref_date IS NULL AND kind IN ('section', 'previous')"
+        ):
+            item = corpus.items.get(r["item_id"])
+            doc = corpus.docs[item[0]] if item else None
+            if doc and (r["body"] or doc.key) in keys and doc.date and doc.date >= dates[0]:
+                scope.add(r["item_id"])
+    if any(d.kind == "attachment" for d in changed) or ctx.removed_docs:
+        scope.update(r[0] for r in conn.execute(q + "kind = 'attachment'"))
+    return scope
 
 
 def _is_current(ctx: StageContext) -> bool:

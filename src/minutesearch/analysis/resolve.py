@@ -74,6 +74,11 @@ class Corpus:
                 self.meetings[(d.key, d.date)].append(d)
         for docs in self.meetings.values():
             docs.sort(key=lambda d: d.kind != "protocol")  # full protocols before extracts
+        # The meetings of each body, in the order above: a reference without a date looks
+        # among its body's meetings only, not among every meeting of the corpus.
+        self.by_key: dict[str | None, list[Doc]] = defaultdict(list)
+        for (k, _date), docs in self.meetings.items():
+            self.by_key[k].extend(docs)
 
     def _same_org(self, a: Doc, b: Doc) -> bool:
         # Parsers spell one organisation several ways ("Region Jämtland Härjedalen(s)").
@@ -90,9 +95,8 @@ class Corpus:
         if ref.kind == "previous" and not ref.date:
             earlier = [
                 d
-                for (k, date), ds in self.meetings.items()
-                for d in ds
-                if k == key and date and doc.date and date < doc.date and self._same_org(doc, d)
+                for d in self.by_key.get(key, [])
+                if d.date and doc.date and d.date < doc.date and self._same_org(doc, d)
             ]
             if not earlier:
                 return Resolved()
@@ -109,12 +113,8 @@ class Corpus:
     def _section(
         self, key: str | None, date: str | None, section: int, doc: Doc, item_id: str
     ) -> Resolved:
-        candidates = [
-            d
-            for (k, dt), ds in self.meetings.items()
-            for d in ds
-            if k == key and (date is None or dt == date) and self._same_org(doc, d)
-        ]
+        pool = self.by_key.get(key, []) if date is None else self.meetings.get((key, date), [])
+        candidates = [d for d in pool if self._same_org(doc, d)]
         # Without a date, "§ 72 KSAU" means the latest such § up to this meeting.
         candidates.sort(key=lambda d: (d.date or "", d.kind == "protocol"), reverse=True)
         for target in candidates:

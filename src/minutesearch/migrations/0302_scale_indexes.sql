@@ -25,4 +25,7 @@ CREATE INDEX IF NOT EXISTS attendees_name ON attendees(name);
 
 -- Reverse lookups of references and links (what points at this item / document).
 CREATE INDEX IF NOT EXISTS refs_target_item ON refs(target_item_id);
+CREATE INDEX IF NOT EXISTS refs_target_doc ON refs(target_doc_id);
+-- The references an ingest resolves again: those naming a changed meeting's date.
+CREATE INDEX IF NOT EXISTS refs_date ON refs(ref_date);
 CREATE INDEX IF NOT EXISTS links_dst_doc ON links(dst_doc_id);
