@@ -20,10 +20,9 @@ def build_references(store: Store, corpus: Corpus, items: set[str] | None = None
     """Find and resolve the explicit references of every item (refs table, rewritten whole), or
     of `items` only (their rows replaced: see `pipeline.reference_scope`)."""
     rows: list[tuple[object, ...]] = []
-    todo = list(corpus.items) if items is None else sorted(i for i in items if i in corpus.items)
-    for item_id in todo:
-        doc_id, _sec, _title, text = corpus.items[item_id]
-        doc = corpus.docs[doc_id]
+    todo = None if items is None else sorted(i for i in items if i in corpus.items)
+    for item_id, text in corpus.texts(todo):
+        doc = corpus.docs[corpus.items[item_id][0]]
         for ref in find_references(text, doc.date):
             target = corpus.resolve(ref, item_id)
             rows.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..store import Store
@@ -11,6 +12,8 @@ from .dnr import item_dnr, normalise_dnr
 from .references import Reference
 from .text import GENERIC, content_words, fold, overlap
 
+DNR_HEAD = 160
+"""The first characters of an item's text where its own diarienummer is looked for (item_dnr)."""
 ATTACHMENT_MIN_OVERLAP = 0.6
 ITEM_IN_MEETING_MIN_OVERLAP = 0.4
 
@@ -58,14 +61,19 @@ class Corpus:
                 stem,
                 normalise_dnr(r["dnr"]),
             )
-        self.items: dict[str, tuple[str, int, str, str]] = {}  # id -> (doc, §, title, text)
+        # id -> (doc, §, title). Texts stay in the store (a million items' texts are gigabytes):
+        # `texts` reads those a caller needs; the diarienummer needs only the first lines.
+        self.items: dict[str, tuple[str, int, str]] = {}
         self.dnr: dict[str, str] = {}
+        self._conn = store.conn
+        self._meeting_texts: dict[str, dict[str, str]] = {}
         for r in store.conn.execute(
-            "SELECT id, doc_id, section, title, text, dnr FROM items ORDER BY position"
+            f"SELECT id, doc_id, section, title, substr(text, 1, {DNR_HEAD}) AS head, dnr"
+            " FROM items ORDER BY position"
         ):
             self.docs[r["doc_id"]].items.append((r["id"], r["section"], r["title"]))
-            self.items[r["id"]] = (r["doc_id"], r["section"], r["title"], r["text"])
-            dnr = item_dnr(r["dnr"], r["title"], r["text"])
+            self.items[r["id"]] = (r["doc_id"], r["section"], r["title"])
+            dnr = item_dnr(r["dnr"], r["title"], r["head"])
             if dnr:
                 self.dnr[r["id"]] = dnr
         self.meetings: dict[tuple[str | None, str | None], list[Doc]] = defaultdict(list)
@@ -79,6 +87,30 @@ class Corpus:
         self.by_key: dict[str | None, list[Doc]] = defaultdict(list)
         for (k, _date), docs in self.meetings.items():
             self.by_key[k].extend(docs)
+
+    def texts(self, item_ids: list[str] | None = None) -> Iterator[tuple[str, str]]:
+        """(id, text) of the given items, or of every item in the order the corpus holds them."""
+        if item_ids is None:
+            yield from self._conn.execute("SELECT id, text FROM items ORDER BY position")
+            return
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start : start + 500]
+            found = dict(
+                self._conn.execute(
+                    f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+            yield from ((i, found[i]) for i in chunk if i in found)
+
+    def _texts_of(self, doc_id: str) -> dict[str, str]:
+        """The item texts of one meeting (the last few read are kept)."""
+        if doc_id not in self._meeting_texts:
+            if len(self._meeting_texts) > 256:
+                self._meeting_texts.clear()
+            self._meeting_texts[doc_id] = dict(
+                self._conn.execute("SELECT id, text FROM items WHERE doc_id = ?", (doc_id,))
+            )
+        return self._meeting_texts[doc_id]
 
     def _same_org(self, a: Doc, b: Doc) -> bool:
         # Parsers spell one organisation several ways ("Region Jämtland Härjedalen(s)").
@@ -134,9 +166,10 @@ class Corpus:
         words = content_words(f"{self.items[item_id][2]} {context}") - GENERIC
         if not words:
             return None
+        texts = self._texts_of(target.id)
         scored = sorted(
             (
-                (len(words & content_words(f"{title} {self.items[iid][3]}")) / len(words), iid)
+                (len(words & content_words(f"{title} {texts.get(iid, '')}")) / len(words), iid)
                 for iid, _sec, title in target.items
             ),
             reverse=True,
