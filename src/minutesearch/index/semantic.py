@@ -340,7 +340,7 @@ def _update(ctx: StageContext, embedder: Embedder, target: Path, stamp: dict[str
         write_json_atomic(target / "stamp.json", {**old, "digest": items_digest(ctx.store)})
         return True
     wanted = sorted(set(delta_ids) | set(added))
-    per_item = main.windows / max(1, main.items)
+    per_item = main.windows / main.items if main.items else 2.0
     if len(wanted) * per_item > min(DELTA_MAX_WINDOWS, MERGE_FRACTION * max(main.windows, 1)):
         return False
     if dead.sum() > MERGE_FRACTION * max(main.items, 1):

@@ -65,13 +65,16 @@ HNSW_EXPANSION_SEARCH = 256
 # (gathering them and scanning costs about as much as one HNSW query with post-filtering).
 EXACT_FILTER_ROWS = 100_000
 # The delta segment is merged into the main one (a full rebuild from the embedding cache) when
-# it holds more windows than this, or than MERGE_FRACTION of the main segment.
-DELTA_MAX_WINDOWS = 50_000
+# it holds more windows than this, or than MERGE_FRACTION of the main segment. Every add
+# rewrites the whole delta (its items re-read from the store, vectors from the cache), so it
+# is kept small: 20k windows are about 10k items.
+DELTA_MAX_WINDOWS = 20_000
 MERGE_FRACTION = 0.2
 # Past this many graph results a post-filtered query gives up on the graph and scans the
 # allowed rows exactly (correct, and no slower than a walk that long).
 MAX_ANN_FETCH = 16_384
-RESCORE_EXTRA = 2  # int8 candidates fetched per wanted window, re-scored in float16
+RESCORE_EXTRA = 2  # int8 candidates fetched per wanted window by a scan, re-scored in float16
+ANN_EXTRA = 1.5  # the same for the graph (its cost grows with the fetch)
 CHUNK_WINDOWS = 65_536  # streaming unit when writing, scanning and building the graph
 THREADS = 2
 
@@ -95,7 +98,7 @@ def quantize(matrix: np.ndarray) -> np.ndarray:
 # -- writing ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemAttrs:
     """Per-item filter attributes at build time (all optional)."""
 
@@ -411,14 +414,15 @@ class Segment:
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         share = n_allowed / max(1, self.windows)
-        fetch = int(min(self.windows, (k * RESCORE_EXTRA + 16) / max(share, 1e-9)))
+        want = int(k * ANN_EXTRA) + 16
+        fetch = int(min(self.windows, want / max(share, 1e-9)))
         while True:
             found = self.hnsw.search(q8, fetch, threads=1)
             cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
             cand = cand[(cand >= 0) & (cand < self.windows)]
             if allowed is not None:
                 cand = cand[allowed[cand]]
-            if len(cand) >= k * RESCORE_EXTRA or len(cand) >= n_allowed:
+            if len(cand) >= want or len(cand) >= n_allowed:
                 return self.rescore(cand, qf, k)
             if fetch * 4 > MAX_ANN_FETCH or fetch >= self.windows:
                 rows = None if allowed is None else np.flatnonzero(allowed)
@@ -603,7 +607,7 @@ class VectorIndex:
         if not n_allowed or depth <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         full = bool(wmask.all())
-        k = min(n_allowed, max(depth * 3, 64))
+        k = min(n_allowed, max(depth * 2, 32))
         while True:
             rows, scores = self.search_windows(query_vec, k, None if full else wmask, exact=exact)
             items = self.window_items(rows)
@@ -612,7 +616,7 @@ class VectorIndex:
             if len(first) >= depth or k >= n_allowed:
                 first = first[:depth]
                 return items[first], scores[first]
-            k = min(n_allowed, k * 4)
+            k = min(n_allowed, k * 2)
 
     def item_means(self) -> np.ndarray:
         """One normalised vector per item (mean of its windows, float32), for item-to-item
