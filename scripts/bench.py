@@ -71,6 +71,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="above this many items only the index stages run (the rest is extrapolated)",
     )
     ap.add_argument(
+        "--peers-up-to",
+        type=int,
+        default=100_000,
+        help="build and measure the peers (whoosh, tantivy, fts5, numpy, usearch) up to this"
+        " many items (default 100000; they take hours at 1M)",
+    )
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --work: keep the results of scales whose worker already finished there",
+    )
+    ap.add_argument(
         "--merge",
         action="store_true",
         help="keep the results of scales not run now from the existing benchmarks.json",
@@ -114,6 +126,8 @@ def run_child(
         str(args.all_stages_up_to),
         "--annotate-up-to",
         str(args.annotate_up_to),
+        "--peers-up-to",
+        str(args.peers_up_to),
         "--real",
         *map(str, real),
     ]
@@ -124,28 +138,24 @@ def run_child(
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    if code != 0 or not result.exists():
-        return (
-            [
-                record(
-                    scale if scale == "real" else int(scale),
-                    "worker",
-                    None,
-                    "",
-                    f"worker exited {code}",
-                )
-            ],
-            wall,
-            0.0,
+    failed = [
+        record(
+            scale if scale == "real" else int(scale), "worker", None, "", f"worker exited {code}"
         )
-    rows = json.loads(result.read_text(encoding="utf-8"))
-    records = [
-        Record(
-            r["scale"], r["measure"], r["value"], r["unit"], r["target"], r["pass"], r.get("note")
-        )
-        for r in rows
     ]
-    return records, wall, usage.ru_maxrss / 1024
+    if not result.exists():
+        return failed, wall, 0.0
+    # A worker writes its records as it goes: one that died late still leaves what it measured.
+    return _load(result) + (failed if code != 0 else []), wall, usage.ru_maxrss / 1024
+
+
+def _load(result: Path) -> list[Record]:
+    return [_record(r) for r in json.loads(result.read_text(encoding="utf-8"))]
+
+
+def _finished(result: Path) -> bool:
+    """A worker's result file that it wrote at its very end (not a checkpoint)."""
+    return result.exists() and any(r.measure == "cpu_share_at_end" for r in _load(result))
 
 
 SCALE_STAGES = ("store", "build_topics", "analyse", "build_fulltext")
@@ -271,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
             skip.add("annotate")
         if scale != "real" and int(scale) > args.all_stages_up_to:
             skip |= {"annotate", "build_topics", "analyse"}
-        run_worker(scale, args.work, args.real_idx, real, args.quick, ner, skip, args.result)
+        peers = scale == "real" or int(scale) <= args.peers_up_to
+        run_worker(scale, args.work, args.real_idx, real, args.quick, ner, skip, args.result, peers)
         return 0
 
     if args.report_only:
@@ -295,6 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         real_idx = work / "real"
         for scale in runs:
             print(f"== {scale}", file=sys.stderr, flush=True)
+            done = work / f"result-{scale}.json"
+            if args.resume and _finished(done):
+                print(f"   {scale}: finished in an earlier run, kept", file=sys.stderr)
+                records += _load(done)
+                continue
+            if scale != "real":
+                shutil.rmtree(work / f"scale-{scale}", ignore_errors=True)  # a half-built one
             got, wall, rss = run_child(args, scale, work, real_idx, real)
             key: int | str = scale if scale == "real" else int(scale)
             records += got

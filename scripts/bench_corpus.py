@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from minutesearch.config import Settings
-from minutesearch.model import Document, Item, ItemParts
-from minutesearch.stages import StageContext
+from minutesearch.model import Attendee, Document, Item, ItemParts
+from minutesearch.stages import StageContext, as_stage
 from minutesearch.store import Store
 
 ITEMS_PER_DOC = 12
@@ -128,7 +128,12 @@ def ingest_real(paths: list[Path], idx: Path, times: StageTimes) -> tuple[int, i
     return stored_files, stored_items
 
 
-def run_stages(settings: Settings, times: StageTimes, skip: set[str] | None = None) -> None:
+def run_stages(
+    settings: Settings,
+    times: StageTimes,
+    skip: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """The ingest stages in contract order on a stored corpus, each timed on its own."""
     from minutesearch.ingest import default_stages
 
@@ -136,14 +141,18 @@ def run_stages(settings: Settings, times: StageTimes, skip: set[str] | None = No
         n_items = int(store.conn.execute("SELECT count(*) FROM items").fetchone()[0])
         all_docs = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
         ctx = StageContext(store=store, settings=settings, changed_docs=all_docs, rebuild=True)
-        for stage in default_stages():
-            name = stage.__name__
+        for stage in map(as_stage, default_stages()):
+            name = stage.name
             if skip and name in skip:
                 continue
+            if progress is not None:
+                progress(f"stage {name} on {n_items} items")
             try:
-                with timed(times.timing(name)):
-                    stage(ctx)
+                with timed(times.timing(name)) as t:
+                    stage.run(ctx)
                 times.items[name] = n_items
+                if progress is not None:
+                    progress(f"stage {name}: {t.wall:.1f} s")
             except Exception as exc:  # record and go on: one broken stage must not hide the rest
                 times.errors[name] = f"{type(exc).__name__}: {exc}"
 
@@ -196,6 +205,19 @@ def real_items(idx: Path) -> list[RealItem]:
     return out
 
 
+def real_attendance(idx: Path) -> list[list[Attendee]]:
+    """Who was present at each real meeting (name, party, group): the scale meetings reuse these
+    lists, so a party filter is as selective there as on the real corpus."""
+    conn = sqlite3.connect(f"file:{idx / 'minutesearch.sqlite'}?mode=ro", uri=True)
+    by_doc: dict[str, list[Attendee]] = {}
+    for doc_id, name, party, grp in conn.execute(
+        "SELECT doc_id, name, party, grp FROM attendees WHERE present = 1 ORDER BY doc_id, position"
+    ):
+        by_doc.setdefault(doc_id, []).append(Attendee(name=name, party=party, group=grp))
+    conn.close()
+    return [people for _, people in sorted(by_doc.items()) if people]
+
+
 # -- the scale corpus ---------------------------------------------------------------------------
 
 
@@ -204,10 +226,17 @@ def _paragraphs(text: str) -> list[str]:
     return paras or [text]
 
 
-def scale_documents(items: list[RealItem], n_items: int, seed: int = 7) -> Iterator[Document]:
+def scale_documents(
+    items: list[RealItem],
+    n_items: int,
+    seed: int = 7,
+    attendance: list[list[Attendee]] | None = None,
+) -> Iterator[Document]:
     """Documents of ITEMS_PER_DOC items each until n_items: real item text, a paragraph of another
-    real item mixed in (no two items identical), new dates and § numbers, bodies shuffled."""
+    real item mixed in (no two items identical), new dates and § numbers, bodies shuffled; the
+    attendance of a real meeting when `attendance` is given."""
     rng = random.Random(seed)
+    people = random.Random(seed + 1)  # its own generator: the items do not depend on it
     bodies = sorted({(i.body, i.body_short, i.organisation) for i in items}, key=str)
     start = date(2016, 1, 1)
     made = 0
@@ -225,6 +254,7 @@ def scale_documents(items: list[RealItem], n_items: int, seed: int = 7) -> Itera
             body_short=short,
             date=day.isoformat(),
             organisation=org,
+            present=list(people.choice(attendance)) if attendance else [],
         )
         for k in range(count):
             src = rng.choice(items)
@@ -245,14 +275,23 @@ def scale_documents(items: list[RealItem], n_items: int, seed: int = 7) -> Itera
         yield doc
 
 
-def store_scale(idx: Path, docs: Iterator[Document], times: StageTimes) -> int:
+def store_scale(
+    idx: Path,
+    docs: Iterator[Document],
+    times: StageTimes,
+    progress: Callable[[str], None] | None = None,
+) -> int:
     n = 0
+    next_report = 100_000
     with Store.open(idx) as store:
         for doc in docs:
             digest = hashlib.sha256(doc.source.encode()).hexdigest()
             with timed(times.timing("store")):
                 store.save_document(doc, digest)
             n += len(doc.items)
+            if progress is not None and n >= next_report:
+                progress(f"stored {n} items ({times.timing('store').wall:.0f} s)")
+                next_report += 100_000
     times.items["store"] = n
     return n
 
@@ -300,24 +339,39 @@ def derived_vectors(
     return mixed.astype(np.float32)
 
 
-def prefill_embedding_cache(idx: Path, base: np.ndarray, model: str, seed: int = 5) -> int:
-    """Put a derived vector for every window of every item into the semantic stage's cache."""
+def prefill_embedding_cache(
+    idx: Path,
+    base: np.ndarray,
+    model: str,
+    seed: int = 5,
+    texts: list[tuple[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Put a derived vector for every window of every item (or of `texts`: (title, text) pairs)
+    into the semantic stage's cache. Streamed: 20,000 windows in memory at a time."""
     from minutesearch.index.semantic import CACHE_FILE, EmbeddingCache, _cache_key, windows
 
     rng = np.random.default_rng(seed)
     cache = EmbeddingCache(idx / CACHE_FILE)
     total = 0
+    next_report = 200_000
     try:
         with Store.open(idx) as store:
             batch: list[str] = []
-            for r in store.conn.execute("SELECT title, text FROM items"):
-                batch += [_cache_key(model, w) for w in windows(r["title"] or "", r["text"] or "")]
+            rows = (
+                texts if texts is not None else store.conn.execute("SELECT title, text FROM items")
+            )
+            for r in rows:
+                batch += [_cache_key(model, w) for w in windows(r[0] or "", r[1] or "")]
                 if len(batch) >= 20_000:
                     cache.put_many(
                         list(zip(batch, derived_vectors(base, len(batch), rng), strict=True))
                     )
                     total += len(batch)
                     batch = []
+                    if progress is not None and total >= next_report:
+                        progress(f"prefilled {total} window vectors")
+                        next_report += 200_000
             if batch:
                 cache.put_many(
                     list(zip(batch, derived_vectors(base, len(batch), rng), strict=True))

@@ -27,6 +27,7 @@ from bench_corpus import (
     ingest_end_to_end,
     ingest_real,
     prefill_embedding_cache,
+    real_attendance,
     real_items,
     run_stages,
     scale_documents,
@@ -143,13 +144,16 @@ def build(
             )
         )
     else:
-        n = store_scale(idx, scale_documents(real_items(real_idx), int(scale)), times)
+        docs = scale_documents(
+            real_items(real_idx), int(scale), attendance=real_attendance(real_idx)
+        )
+        n = store_scale(idx, docs, times, log)
         log(f"scale {scale}: {n} items stored")
         base, _ = embed_sample(real_idx, CACHE_DIR, log)
     from minutesearch.index.embedders import get_embedder
 
     model = str(getattr(get_embedder(EMBEDDER), "model", EMBEDDER))
-    windows = prefill_embedding_cache(idx, base, model)
+    windows = prefill_embedding_cache(idx, base, model, progress=log)
     out.append(
         record(
             scale,
@@ -160,7 +164,8 @@ def build(
         )
     )
     settings = Settings(index_dir=idx, embedder=EMBEDDER, ner=ner)
-    run_stages(settings, times, skip - INDEX_STAGES)
+    log(f"{scale}: {windows} window vectors in the cache; running the stages")
+    run_stages(settings, times, skip - INDEX_STAGES, log)
     with Store.open(idx) as store:
         n_items = int(store.conn.execute("SELECT count(*) FROM items").fetchone()[0])
     out.append(record(scale, "items", n_items, "items"))
@@ -268,6 +273,162 @@ def search_latency(
             )
             out += latency_records(scale, mode, samples, note)
     return out, ours
+
+
+def search_filters(idx: Path) -> list[tuple[str, dict[str, str]]]:
+    """A mix of the filters people set (body, date range, party), drawn from the corpus itself:
+    the commonest bodies and parties, and ranges of one to three years."""
+    with Store.open(idx, create=False) as store:
+        bodies = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT body_short FROM documents WHERE body_short IS NOT NULL"
+                " GROUP BY body_short ORDER BY count(*) DESC LIMIT 3"
+            )
+        ]
+        parties = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT party FROM attendees WHERE party IS NOT NULL AND present = 1"
+                " GROUP BY party ORDER BY count(*) DESC LIMIT 3"
+            )
+        ]
+        years = store.conn.execute(
+            "SELECT min(substr(date, 1, 4)), max(substr(date, 1, 4)) FROM documents"
+        ).fetchone()
+    out: list[tuple[str, dict[str, str]]] = [("body", {"body": b}) for b in bodies]
+    if years[0]:
+        first, last = int(years[0]), int(years[1])
+        mid = (first + last) // 2
+        out += [
+            ("date", {"since": str(mid), "until": str(mid)}),
+            ("date", {"since": f"{mid - 1}-07", "until": f"{mid + 1}-06-30"}),
+            ("date", {"since": str(max(first, last - 2))}),
+        ]
+    out += [("party", {"party": p}) for p in parties]
+    if bodies and years[0]:
+        out.append(("body+date", {"body": bodies[0], "since": str(int(years[1]) - 3)}))
+    return out
+
+
+def filtered_latency(scale: int | str, idx: Path, queries: list[str], rounds: int) -> list[Record]:
+    """Warm p50/p95 of search() per mode with filters (body, date range, party), through the
+    product's own `search(..., filters=...)`: each query gets the next filter of the mix."""
+    from minutesearch.filters import Filters
+    from minutesearch.search import search
+
+    mix = search_filters(idx)
+    settings = Settings(index_dir=idx, embedder=EMBEDDER)
+    out: list[Record] = []
+    if not mix:
+        return [record(scale, "keyword_filtered_p95", None, "ms", "no filter values in corpus")]
+    kinds = ", ".join(sorted({k for k, _ in mix}))
+    with Store.open(idx, create=False) as store:
+        for mode in ("keyword", "semantic", "hybrid"):
+            samples: list[float] = []
+            error = None
+            pairs = [(q, Filters(**mix[n % len(mix)][1])) for n, q in enumerate(queries)]
+            try:
+                for q, f in pairs:  # warm
+                    search(store, settings, q, mode=mode, limit=10, filters=f)
+                for _ in range(rounds):
+                    for q, f in pairs:
+                        call = partial(search, store, settings, q, mode=mode, limit=10, filters=f)
+                        samples.append(timed_ms(call)[0])
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                log(f"{mode} filtered search failed: {error}")
+            note = error or f"filters: a mix of {kinds} ({len(mix)} filters)"
+            out += latency_records(scale, f"{mode}_filtered", samples, note)
+    return out
+
+
+def meeting_file(real_idx: Path, n_items: int = 30) -> tuple[Path, int] | None:
+    """The real protocol whose number of items is closest to n_items (its file, its items)."""
+    with Store.open(real_idx, create=False) as store:
+        rows = store.conn.execute(
+            "SELECT d.source, count(*) AS n FROM documents d JOIN items i ON i.doc_id = d.id"
+            " WHERE d.kind = 'protocol' GROUP BY d.id ORDER BY abs(count(*) - ?), d.id",
+            (n_items,),
+        ).fetchall()
+    for r in rows:
+        path = Path(r["source"])
+        path = path if path.is_absolute() else PROJECT_ROOT / path
+        if path.is_file():
+            return path, int(r["n"])
+    return None
+
+
+def add_meeting(
+    scale: int | str, idx: Path, real_idx: Path, work: Path, ner: bool, skip: set[str]
+) -> list[Record]:
+    """A new ~30-item real meeting ingested into the built corpus through `ingest()` (hash, read,
+    parse, store, relink, the post-store stages); its windows' vectors are put in the embedding
+    cache first, so embedding is excluded. Each stage is timed too."""
+    from minutesearch.ingest import default_stages, ingest
+    from minutesearch.parse import parse_document
+    from minutesearch.read import read_document
+    from minutesearch.stages import FunctionStage, StageContext, as_stage
+
+    found = meeting_file(real_idx)
+    if found is None:
+        return [record(scale, "add_meeting_seconds", None, "s", "no real protocol to add")]
+    src, n_items = found
+    folder = work / f"add-meeting-{scale}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    new = folder / f"ny-{src.name}"
+    shutil.copy2(src, new)
+    doc = parse_document(read_document(new).text, str(new))
+    base, _ = embed_sample(real_idx, CACHE_DIR, log)
+    from minutesearch.index.embedders import get_embedder
+
+    model = str(getattr(get_embedder(EMBEDDER), "model", EMBEDDER))
+    prefill_embedding_cache(idx, base, model, seed=11, texts=[(i.title, i.text) for i in doc.items])
+    seconds: dict[str, float] = {}
+
+    def timed_stage(stage: object) -> FunctionStage:
+        inner = as_stage(stage)  # type: ignore[arg-type]
+
+        def run(ctx: StageContext) -> None:
+            t = time.perf_counter()
+            inner.run(ctx)
+            seconds[inner.name] = time.perf_counter() - t
+
+        return FunctionStage(inner.name, run, inner.is_current, inner.prepare)
+
+    stages = [timed_stage(s) for s in default_stages() if as_stage(s).name not in skip]
+    settings = Settings(index_dir=idx, embedder=EMBEDDER, ner=ner)
+    t = time.perf_counter()
+    report = ingest([folder], settings, stages=stages)
+    total = time.perf_counter() - t
+    added = [f for f in report.files if f.status == "new"]
+    note = f"{n_items}-item real protocol via ingest(), embeddings served from the cache"
+    if skip:
+        note += "; stages not run at this scale: " + ", ".join(sorted(skip))
+    if not added:
+        note = f"not stored: {[f.reason for f in report.files]}"
+    log(
+        f"{scale}: add a meeting: {total:.2f} s "
+        + ", ".join(f"{k} {v:.2f}" for k, v in seconds.items())
+    )
+    out = [
+        record(scale, "add_meeting_seconds", total if added else None, "s", note),
+        record(scale, "add_meeting_items", n_items, "items"),
+    ]
+    out += [
+        record(scale, f"add_meeting_stage_{name}_seconds", v, "s") for name, v in seconds.items()
+    ]
+    out.append(
+        record(
+            scale,
+            "add_meeting_store_and_relink_seconds",
+            total - sum(seconds.values()),
+            "s",
+            "hash, read, parse, store, relink: ingest() outside the stages",
+        )
+    )
+    return out
 
 
 def keyword_peers(
@@ -390,6 +551,7 @@ def run_worker(
     ner: bool,
     skip: set[str],
     result: Path,
+    peers: bool = True,
 ) -> None:
     idx = real_idx if scale == "real" else work / f"scale-{scale}"
     queries = QUERIES[:QUICK_QUERIES] if quick else QUERIES
@@ -408,20 +570,40 @@ def run_worker(
     log(f"{scale}: stages done; measuring queries")
     lat, ours = search_latency(scale, idx, queries, rounds)
     records += lat
+    log(f"{scale}: filtered queries")
+    records += filtered_latency(scale, idx, queries, rounds)
+    log(f"{scale}: adding one meeting")
+    records += add_meeting(scale, idx, real_idx, work, ner, skip)
     # ru_maxrss here is the peak of our own work: building every stage and answering queries.
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     records.append(
-        record(scale, "peak_rss", rss_mb, "MB", "ingest stages + our queries, before the peers")
+        record(
+            scale,
+            "peak_rss",
+            rss_mb,
+            "MB",
+            "ingest stages, our queries and adding a meeting, before the peers",
+        )
     )
-    log(f"{scale}: keyword peers")
-    records += keyword_peers(scale, idx, work, queries, ours, rounds)
-    log(f"{scale}: vector peers")
-    records += vector_peers(scale, idx, work, queries, rounds)
+    _checkpoint(result, records)
+    if peers:
+        log(f"{scale}: keyword peers")
+        records += keyword_peers(scale, idx, work, queries, ours, rounds)
+        log(f"{scale}: vector peers")
+        records += vector_peers(scale, idx, work, queries, rounds)
+    else:
+        records.append(record(scale, "peers", None, "", "peers skipped above --peers-up-to"))
     if scale == "real":
         records += query_embedding_threads(scale, queries)
     log(f"{scale}: cold CLI")
     records += cold_cli(scale, idx, 3 if quick else 5)
     records.append(record(scale, "cpu_share_at_end", cpu_share(), "cores"))
-    result.write_text(
+    _checkpoint(result, records)
+
+
+def _checkpoint(result: Path, records: list[Record]) -> None:
+    """Write the records so far: a run that dies later still leaves what it measured."""
+    result.with_suffix(".partial").write_text(
         json.dumps([r.to_json() for r in records], ensure_ascii=False), encoding="utf-8"
     )
+    result.with_suffix(".partial").replace(result)
