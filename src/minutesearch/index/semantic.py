@@ -541,17 +541,20 @@ def semantic_candidates(
     embedder = query_embedder(vi)
     with _EMBED_LOCK:  # the C engine and torch models are not safe to call from two threads
         query_vec = embedder.embed_query(q.plain)
-    mask = vi.alive() if allowed is None else vi.item_mask(allowed)
-    threshold = -np.inf
-    if cut:
-        floor, margin = semantic_cut(str(vi.stamp.get("backend")))
-        _, top = vi.search_items(
-            query_vec, 1, vi.alive() if allowed is not None else mask, exact=exact
-        )
-        threshold = max(floor, float(top[0]) - margin) if len(top) else np.inf
+    mask = None if allowed is None else vi.item_mask(allowed)
+    floor, margin = semantic_cut(str(vi.stamp.get("backend")))
+    best: float | None = None
+    if cut and allowed is not None:  # the best item of the whole index, not of the filtered
+        _, top = vi.search_items(query_vec, 1, None, exact=exact)
+        best = float(top[0]) if len(top) else np.inf
     fetch = depth
     while True:
         rows, scores = vi.search_items(query_vec, fetch, mask, exact=exact)
+        threshold = -np.inf
+        if cut:
+            if best is None:
+                best = float(scores[0]) if len(scores) else np.inf
+            threshold = max(floor, best - margin)
         passed = scores >= threshold
         complete = len(rows) < fetch or not passed.all()
         rows = rows[passed]

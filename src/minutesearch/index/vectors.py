@@ -453,6 +453,7 @@ class VectorIndex:
                     if key in z.files:
                         self.dead[n][np.asarray(z[key], dtype=np.int64)] = True
         self._ids: _IdList | None = None
+        self._alive_windows: np.ndarray | None = None
         self._means: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -489,6 +490,13 @@ class VectorIndex:
         """The id of a global item row."""
         n = int(np.searchsorted(self.item_offsets, row, side="right")) - 1
         return self.segments[n].item_id(row - int(self.item_offsets[n]))
+
+    def alive_windows(self) -> np.ndarray | None:
+        """A bool per global window of a live item, or None when nothing is tombstoned
+        (computed once per opened index)."""
+        if self._alive_windows is None and any(d.any() for d in self.dead):
+            self._alive_windows = self.window_mask(self.alive())
+        return self._alive_windows
 
     def alive(self) -> np.ndarray:
         """A bool per global item row: not tombstoned."""
@@ -558,8 +566,8 @@ class VectorIndex:
         qf = np.asarray(query_vec, dtype=np.float32).reshape(-1)
         qf = qf / max(float(np.linalg.norm(qf)), 1e-12)
         q8 = quantize(qf)[0]
-        if mask is None and any(d.any() for d in self.dead):
-            mask = self.window_mask(self.alive())
+        if mask is None:
+            mask = self.alive_windows()
         rows_out: list[np.ndarray] = []
         scores_out: list[np.ndarray] = []
         for n, seg in enumerate(self.segments):
@@ -600,13 +608,11 @@ class VectorIndex:
         """The `depth` best items (global rows, best-window cosine, best first) among those
         `item_mask` allows: windows are fetched (at least 3 x depth, growing) until `depth`
         distinct items are found or every allowed window has been ranked."""
-        if item_mask is None:
-            item_mask = self.alive()
-        wmask = self.window_mask(item_mask)
-        n_allowed = int(wmask.sum())
+        wmask = self.alive_windows() if item_mask is None else self.window_mask(item_mask)
+        n_allowed = self.n_windows if wmask is None else int(wmask.sum())
         if not n_allowed or depth <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        full = bool(wmask.all())
+        full = wmask is None or bool(wmask.all())
         k = min(n_allowed, max(depth * 2, 32))
         while True:
             rows, scores = self.search_windows(query_vec, k, None if full else wmask, exact=exact)
