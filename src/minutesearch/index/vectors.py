@@ -267,8 +267,10 @@ def build_vector_index(
 
 
 def fingerprint(*parts: object) -> bytes:
-    """16 bytes identifying an item's content and document attributes (for incremental adds)."""
-    return hashlib.blake2b("\0".join(str(p) for p in parts).encode(), digest_size=16).digest()
+    """Up to 16 bytes identifying an item's content and document attributes (for incremental
+    adds); trailing NULs are dropped, as numpy's bytes arrays drop them when read back."""
+    digest = hashlib.blake2b("\0".join(str(p) for p in parts).encode(), digest_size=16)
+    return digest.digest().rstrip(b"\0")
 
 
 # -- reading ---------------------------------------------------------------------------------
