@@ -303,6 +303,7 @@ class Segment:
         self.starts = _load(folder / "starts.npy")
         self.win_item = _load(folder / "win_item.npy")
         self._attrs: dict[str, np.ndarray] = {}
+        self._sorted_ids: np.ndarray | None = None
         self.hnsw: Any = None
         if self.meta.get("hnsw"):
             from usearch.index import Index
@@ -324,7 +325,9 @@ class Segment:
         keys = np.array([w for w in wanted if len(w) <= width], dtype=self.ids.dtype)
         if not len(keys):
             return np.zeros(0, dtype=np.int64)
-        sorted_ids = self.ids[self.order]
+        if self._sorted_ids is None:
+            self._sorted_ids = np.asarray(self.ids[self.order])
+        sorted_ids = self._sorted_ids
         pos = np.searchsorted(sorted_ids, keys)
         pos = np.minimum(pos, self.items - 1)
         hit = sorted_ids[pos] == keys
