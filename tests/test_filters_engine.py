@@ -350,3 +350,32 @@ def test_a_document_read_with_a_new_date_is_filtered_by_it(seeds_dir: Path, tmp_
         assert allowed is not None and len(allowed) == n
         hits = search(store, settings, "beslut", mode="keyword", limit=100, filters=f).hits
         assert hits and {h.id for h in hits} <= allowed
+
+
+def test_body_names_are_read_again_after_a_write(seeds_dir: Path, tmp_path: Path) -> None:
+    """The distinct body names are kept per open store, and read again after any write (this
+    connection's or another's)."""
+    from minutesearch.ingest import ingest
+
+    settings = Settings(index_dir=tmp_path / "idx", embedder="none")
+    ingest([seeds_dir], settings, stages=[])
+    with Store.open(settings.index_dir, create=False) as store:
+        first = resolve_filter(store, Filters(body="samråd"))
+        assert first is not None and first.bodies
+        assert resolve_filter(store, Filters(body="nya nämnden")) == ItemFilter(bodies=frozenset())
+        with store.conn:
+            store.conn.execute(
+                "UPDATE documents SET body = 'Nya nämnden' WHERE id = "
+                "(SELECT min(id) FROM documents WHERE body IS NOT NULL)"
+            )
+        assert resolve_filter(store, Filters(body="nya nämnden")) == ItemFilter(
+            bodies=frozenset({"Nya nämnden"})
+        )
+        with Store.open(settings.index_dir, create=False) as other, other.conn:
+            other.conn.execute("UPDATE documents SET organisation = 'Ny region'")
+        assert resolve_filter(store, Filters(org="ny region")) == ItemFilter(
+            orgs=frozenset({"Ny region"})
+        )
+        assert resolve_filter(store, Filters(body="nya")) == resolve_filter(
+            store, {"body": "NYA NÄMNDEN"}
+        )

@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -302,15 +303,37 @@ def date_key(value: str | None, *, end: bool = False) -> int | None:
     return year * 10000 + (int(month) if month else fill) * 100 + (int(day) if day else fill)
 
 
+_VALUES_ATTR = "_filter_document_values"
+
+
+def _document_values(store: Store) -> str:
+    """The distinct (body, body_short, organisation) of the documents as JSON: a few hundred
+    values even at a million items, read once per open store and again only after a write
+    (`PRAGMA data_version` sees other connections' commits, `total_changes` this one's)."""
+    conn = store.conn
+    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cached = getattr(store, _VALUES_ATTR, None)
+    if cached is not None and cached[0] == key:
+        return str(cached[1])
+    rows = conn.execute("SELECT DISTINCT body, body_short, organisation FROM documents")
+    values = json.dumps([list(r) for r in rows], ensure_ascii=False)
+    with suppress(AttributeError):  # a store-like object without attributes: read every time
+        setattr(store, _VALUES_ATTR, (key, values))
+    return values
+
+
 def _distinct(store: Store, column: str, where: str, args: list[Any]) -> frozenset[str]:
     """The distinct document values of `column` that pass the SQL condition (on d.*): the same
     LIKE as `document_clauses`, run over the few distinct values instead of every item."""
     register_functions(store.conn)
     sql = (
-        f"SELECT {column} FROM (SELECT DISTINCT body, body_short, organisation FROM documents) d"
+        f"SELECT {column} FROM (SELECT json_extract(value, '$[0]') AS body,"
+        " json_extract(value, '$[1]') AS body_short,"
+        " json_extract(value, '$[2]') AS organisation FROM json_each(?)) d"
         f" WHERE {where}"
     )
-    return frozenset(r[0] or "" for r in store.conn.execute(sql, args))
+    rows = store.conn.execute(sql, [_document_values(store), *args])
+    return frozenset(r[0] or "" for r in rows)
 
 
 def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
