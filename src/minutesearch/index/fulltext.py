@@ -69,11 +69,12 @@ def items_digest(store: Store) -> str:
 
 
 def documents_digest(store: Store) -> str:
-    """A hash of every document's filter values (and file hash): a document read again with a
-    new date or body changes its items' filter fields even when their text stays the same."""
+    """A hash of every document's filter values, file hash and ingest time: a document read
+    again (a new date or body, other attendees) changes its items' filter fields even when
+    their text stays the same."""
     h = hashlib.sha256()
     for r in store.conn.execute(
-        "SELECT id, sha256, body, organisation, date, kind FROM documents ORDER BY id"
+        "SELECT id, sha256, ingested_at, body, organisation, date, kind FROM documents ORDER BY id"
     ):
         h.update("\t".join(str(v) for v in r).encode() + b"\n")
     return h.hexdigest()
@@ -144,35 +145,29 @@ def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterato
         )
 
 
-def _attendees_digest(store: Store) -> dict[str, str]:
-    """Document id -> a hash of its attendees' names and parties (they name items' parties)."""
-    h: dict[str, Any] = {}
-    for r in store.conn.execute(
-        "SELECT doc_id, name, party FROM attendees ORDER BY doc_id, position"
-    ):
-        h.setdefault(r[0], hashlib.blake2b(digest_size=8)).update(f"{r[1]}\t{r[2]}\n".encode())
-    return {k: v.hexdigest() for k, v in h.items()}
-
-
 def fingerprints(
     store: Store, persons: dict[str, list[str]], linked: dict[str, set[str]] | None = None
 ) -> dict[str, str]:
     """Item id -> a hash of everything the item gives the keyword index (text, persons, the
-    filter fields, …). `linked`: `item_parties(store, text=False)` (read here when None); the
-    parties an item's text names follow from its text and its meeting's attendees, so those
-    are hashed instead of being found in every item's text again."""
+    filter fields, …). `linked`: `item_parties(store, text=False)` (read here when None). The
+    parties an item's text names follow from its text and its meeting's attendees; the
+    document's file hash and ingest time stand for those (attendees are written with the
+    document), so no item text is read here."""
     if linked is None:
         linked = item_parties(store, text=False)
-    attendees = _attendees_digest(store)
+    docs = {
+        r[0]: "\t".join(str(v) for v in r[1:])
+        for r in store.conn.execute(
+            "SELECT id, body, organisation, date, kind, sha256, ingested_at FROM documents"
+        )
+    }
     out: dict[str, str] = {}
     for r in store.conn.execute(
-        "SELECT i.id, i.content_hash, i.section, i.dnr, i.decision, i.doc_id, d.body,"
-        " d.organisation, d.date, d.kind FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+        "SELECT id, content_hash, section, dnr, decision, doc_id FROM items"
     ):
         key = (
             f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
-            f"\t{r[6]}\t{r[7]}\t{r[8]}\t{r[9]}\t{'|'.join(sorted(linked.get(r[0], ())))}"
-            f"\t{attendees.get(r[5], '')}"
+            f"\t{docs.get(r[5])}\t{'|'.join(sorted(linked.get(r[0], ())))}"
         )
         out[r[0]] = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
     return out
