@@ -54,10 +54,20 @@ import numpy as np
 
 FORMAT_VERSION = 2
 
-# Brute force (usearch's exact int8 cosine, two threads) vs HNSW, one query, top 100 windows,
-# random unit vectors of 384 dims on this 2-core machine (shared with other jobs, so noisy):
-# see the measurements in the comment of `ANN_MIN_WINDOWS` (filled in by measurement).
-ANN_MIN_WINDOWS = 200_000
+# Scan vs graph, measured with scripts/measure_vectors.py (clustered synthetic unit vectors,
+# 384 dims, one query at a time, 2 threads; on the 2-core machine while four other jobs ran, so
+# every figure is inflated alike, load average 6-9):
+#   int8 exact scan, top 10 / top 400 windows, p50:  50k 19 / 40 ms, 100k 40 / 51 ms,
+#                                                    200k 55 / 85 ms, 400k 119 / 109 ms
+#   HNSW (M 16, ef_add 128, ef 64), top 10 / 400:    50k 0.5 / 14 ms, 100k 0.8 / 20 ms
+#   (the search's ef is max(ef, k): a top-400 walk costs the same at ef 64 or 256)
+#   recall@10 vs exact float32: scan 0.997-1.000 (int8 + float16 re-score), HNSW 1.000 at
+#   ef_add 128 and 0.975 at ef_add 64 (50k, ef 128); build 1,300 vectors/s at ef_add 128 and
+#   2,300 at 64 (50k, loaded machine; 400/s at 100k under load 9).
+# The scan grows linearly and passes the graph's top-400 cost near 50k windows; below
+# ANN_MIN_WINDOWS it is still within budget and needs no graph to build, so the graph starts
+# at 100k windows (about 50k items). Recall on real e5 vectors: scripts/bench_recall.py.
+ANN_MIN_WINDOWS = 100_000
 HNSW_CONNECTIVITY = 16
 HNSW_EXPANSION_ADD = 128
 HNSW_EXPANSION_SEARCH = 256
@@ -309,6 +319,7 @@ class Segment:
             from usearch.index import Index
 
             self.hnsw = Index.restore(str(folder / "hnsw.usearch"), view=True)
+            self.hnsw.expansion_search = HNSW_EXPANSION_SEARCH  # not kept in the file
 
     def attr(self, name: str) -> np.ndarray:
         """A per-item attribute array (body, org, kind, date, party, fp), memory-mapped."""
@@ -413,7 +424,7 @@ class Segment:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The k best allowed windows by the HNSW graph, post-filtered by `allowed` (a bool per
         window, or None), growing the fetch until k pass; exact over the allowed rows when the
-        fetch would pass a quarter of them."""
+        fetch would pass MAX_ANN_FETCH."""
         n_allowed = self.windows if allowed is None else int(allowed.sum())
         k = min(k, n_allowed)
         if k <= 0:
@@ -421,7 +432,7 @@ class Segment:
         share = n_allowed / max(1, self.windows)
         want = int(k * ANN_EXTRA) + 16
         fetch = int(min(self.windows, want / max(share, 1e-9)))
-        while True:
+        while fetch <= MAX_ANN_FETCH:
             found = self.hnsw.search(q8, fetch, threads=1)
             cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
             cand = cand[(cand >= 0) & (cand < self.windows)]
@@ -429,10 +440,11 @@ class Segment:
                 cand = cand[allowed[cand]]
             if len(cand) >= want or len(cand) >= n_allowed:
                 return self.rescore(cand, qf, k)
-            if fetch * 4 > MAX_ANN_FETCH or fetch >= self.windows:
-                rows = None if allowed is None else np.flatnonzero(allowed)
-                return self.exact(q8, qf, k, rows)
+            if fetch >= self.windows:
+                break
             fetch *= 4
+        rows = None if allowed is None else np.flatnonzero(allowed)
+        return self.exact(q8, qf, k, rows)
 
 
 class VectorIndex:
