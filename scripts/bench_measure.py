@@ -573,7 +573,14 @@ def run_worker(
     log(f"{scale}: filtered queries")
     records += filtered_latency(scale, idx, queries, rounds)
     log(f"{scale}: adding one meeting")
-    records += add_meeting(scale, idx, real_idx, work, ner, skip)
+    target = idx
+    if scale == "real":  # the scale corpora are made from the real store: add to a copy of it
+        target = work / "real-add-meeting"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(idx, target)
+    records += add_meeting(scale, target, real_idx, work, ner, skip)
+    if scale == "real":
+        shutil.rmtree(target, ignore_errors=True)
     # ru_maxrss here is the peak of our own work: building every stage and answering queries.
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     records.append(
