@@ -292,3 +292,31 @@ def test_old_format_folder_is_rebuilt_from_the_cache(index_copy: Settings) -> No
         build_semantic(ctx)
     assert totals and max(totals) == 0  # every window from embeddings.sqlite
     assert _ranking(index_copy, "bygglov") == before
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"body": "Sociala samrådsgruppen"},
+        {"org": "Jämtland"},
+        {"kind": "utdrag"},
+        {"since": "2023-03", "until": "2023-09"},
+        {"party": "s"},
+        {"party": "C", "kind": "protokoll"},
+        {"party": "M", "since": "2023-03"},
+        {"body": "ingen sådan nämnd"},
+    ],
+)
+def test_vector_filter_passes_what_sql_passes(
+    seed_settings: Settings, values: dict[str, str]
+) -> None:
+    from minutesearch.filters import Filters, allowed_items, resolve_filter
+
+    vi = open_vectors(seed_settings)
+    assert vi is not None
+    with Store.open(seed_settings.index_dir, create=False) as store:
+        want = allowed_items(store, Filters(**values))
+        flt = resolve_filter(store, Filters(**values))
+    assert want is not None and flt is not None
+    got = {vi.ids[n] for n in np.flatnonzero(vi.item_mask(flt))}
+    assert got == want
