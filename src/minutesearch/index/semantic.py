@@ -282,8 +282,6 @@ def _run(ctx: StageContext) -> None:
     tmp = fresh_temp_dir(ctx.index_dir, ".vectors-")
     try:
         if embedder is None:
-            tmp.rmdir()
-            tmp.mkdir()
             write_stamp(tmp, stamp)
         else:
             tmp.rmdir()  # build_vector_index creates it

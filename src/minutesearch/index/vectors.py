@@ -312,7 +312,12 @@ class Segment:
         self.order = _load(folder / "order.npy")
         self.starts = _load(folder / "starts.npy")
         self.win_item = _load(folder / "win_item.npy")
-        self._attrs: dict[str, np.ndarray] = {}
+        # Memory-mapped now (costs nothing): a later update may delete this folder, and open
+        # maps stay readable where a lazy open would not.
+        self._attrs: dict[str, np.ndarray] = {
+            name: _load(folder / f"{name}.npy")
+            for name in ("body", "org", "kind", "date", "party", "fp")
+        }
         self._sorted_ids: np.ndarray | None = None
         self.hnsw: Any = None
         if self.meta.get("hnsw"):
