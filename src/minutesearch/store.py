@@ -105,6 +105,8 @@ class Store:
                 + "COMMIT;"
             )
         applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        # user_version is the newest migration applied, also when an older one is applied late.
+        current = max([current, *applied])
         for version, _name, sql in known:
             if version in applied:
                 continue
@@ -330,6 +332,29 @@ class Store:
                 """,
                 args,
             )
+
+    # -- change journal (migration 0303) ----------------------------------------------------
+
+    def store_id(self) -> str:
+        """A random id given to this store when its change journal was made: an index stamp
+        naming another id holds no cursor into this store."""
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'store_id'").fetchone()
+        return str(row[0]) if row else ""
+
+    def journal_seq(self) -> int:
+        """The newest seq of the change journal (0: nothing journalled). An index that has
+        applied every change up to it is current."""
+        return int(self.conn.execute("SELECT IFNULL(MAX(seq), 0) FROM item_changes").fetchone()[0])
+
+    def changed_items_since(self, seq: int) -> list[str]:
+        """Ids of the items written since `seq` (inserted, changed or deleted: a deleted item
+        is no longer in `items`), in journal order."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT item_id FROM item_changes WHERE seq > ? ORDER BY seq, item_id", (seq,)
+            )
+        ]
 
     # -- reading --------------------------------------------------------------------------
 

@@ -198,23 +198,38 @@ def rebuild_persons(store: Store) -> int:
         written = strip_lead(clean_name(m["text"]), firsts)
         if who is not None and written and written not in who.names:
             extra_alias[id(who)].add(written)
+    # Written as a difference: only persons and mention links that change are touched, so the
+    # change journal (migration 0303) moves only the items whose persons or parties changed.
+    rows = {}
+    for c in clusters:
+        parties = Counter(o.party for o in c.obs if o.party)
+        orgs = sorted({org for o in c.obs if (org := o.org or o.raw_org)})
+        rows[ids[id(c)]] = (
+            c.display,
+            parties.most_common(1)[0][0] if parties else None,
+            json.dumps(orgs, ensure_ascii=False),
+        )
+    rejected = {m_id for (m_id,) in not_people}
+    # "Operation Norrsken", "SamReKo HSI": the model said PER, nobody by that name exists.
+    # MISC is only ever a rejected PER, so each rebuild decides afresh.
+    wanted = {m_id: (pid, "MISC" if m_id in rejected else "PER") for pid, m_id in links}
     with store.transaction() as tx:
-        for table in ("person_roles", "person_aliases", "persons"):
+        for table in ("person_roles", "person_aliases"):
             tx.execute(f"DELETE FROM {table}")
-        tx.execute("UPDATE mentions SET person_id = NULL")
+        held = {
+            r[0]: (r[1], r[2], r[3])
+            for r in tx.execute("SELECT id, name, party, orgs FROM persons")
+        }
+        tx.executemany(
+            "DELETE FROM persons WHERE id = ?", [(pid,) for pid in held if pid not in rows]
+        )
+        tx.executemany(
+            "INSERT INTO persons (id, name, party, orgs) VALUES (?,?,?,?) ON CONFLICT (id)"
+            " DO UPDATE SET name = excluded.name, party = excluded.party, orgs = excluded.orgs",
+            [(pid, *row) for pid, row in rows.items() if held.get(pid) != row],
+        )
         for c in clusters:
             pid = ids[id(c)]
-            parties = Counter(o.party for o in c.obs if o.party)
-            orgs = sorted({org for o in c.obs if (org := o.org or o.raw_org)})
-            tx.execute(
-                "INSERT INTO persons (id, name, party, orgs) VALUES (?,?,?,?)",
-                (
-                    pid,
-                    c.display,
-                    parties.most_common(1)[0][0] if parties else None,
-                    json.dumps(orgs, ensure_ascii=False),
-                ),
-            )
             aliases = (set(c.names) | extra_alias[id(c)]) - {c.display}
             # "Heidi Hankanen Ängbergs" is a genitive of a name already there, not a spelling.
             aliases = {
@@ -224,9 +239,19 @@ def rebuild_persons(store: Store) -> int:
                 "INSERT INTO person_aliases VALUES (?,?)", [(pid, a) for a in sorted(aliases)]
             )
         tx.executemany("INSERT INTO person_roles VALUES (?,?,?,?)", sorted(roles, key=str))
-        tx.executemany("UPDATE mentions SET person_id = ? WHERE id = ?", links)
-        # "Operation Norrsken", "SamReKo HSI": the model said PER, nobody by that name exists.
-        # MISC is only ever a rejected PER, so each rebuild decides afresh.
-        tx.execute("UPDATE mentions SET label = 'PER' WHERE label = 'MISC'")
-        tx.executemany("UPDATE mentions SET label = 'MISC' WHERE id = ?", not_people)
+        current = {
+            r[0]: (r[1], r[2])
+            for r in tx.execute(
+                "SELECT id, person_id, label FROM mentions WHERE label IN ('PER', 'MISC')"
+            )
+        }
+        tx.executemany(
+            "UPDATE mentions SET person_id = ?, label = ? WHERE id = ?",
+            [(*want, m_id) for m_id, want in wanted.items() if current.get(m_id) != want],
+        )
+        # Mentions of other labels (and any not resolved above) link to no one.
+        tx.execute(
+            "UPDATE mentions SET person_id = NULL WHERE person_id IS NOT NULL"
+            " AND label NOT IN ('PER', 'MISC')"
+        )
     return len(clusters)

@@ -4,8 +4,10 @@ The engine (tantivy by default, Whoosh on request: `Settings.keyword_engine`) si
 `engine.KeywordIndex`; this module decides what each item contributes and keeps the index in step
 with the store. A first build (or another engine, analyzer or format) writes a complete index into
 a temp folder and swaps it into place; later ingests update tantivy in place with only the items
-whose fingerprint changed, in one atomic commit. `fingerprints.json` records what the index holds;
-it is written after the commit, so after a crash in between the next ingest re-sends those items
+the store's change journal (`item_changes`, written by SQLite triggers: migration 0303) lists
+after the seq the index has applied, in one atomic commit, so adding a meeting to a million items
+reads that meeting's items only. The stamp records that seq and the store's id; it is written
+after the commit, so after a crash in between the next ingest re-sends those items
 (delete-then-add makes that harmless).
 
 Each item also carries its filter fields (body, organisation, date, kind, parties: see
@@ -48,7 +50,6 @@ from .engine import (
 
 FORMAT_VERSION = 3  # 3: filter fields (body, org, day, kind, party)
 STAMP = "stamp.json"
-FINGERPRINTS = "fingerprints.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
 
 
@@ -65,18 +66,6 @@ def items_digest(store: Store) -> str:
     h = hashlib.sha256()
     for r in store.conn.execute("SELECT id, content_hash, canonical_id FROM items ORDER BY id"):
         h.update(f"{r[0]}\t{r[1]}\t{r[2]}\n".encode())
-    return h.hexdigest()
-
-
-def documents_digest(store: Store) -> str:
-    """A hash of every document's filter values, file hash and ingest time: a document read
-    again (a new date or body, other attendees) changes its items' filter fields even when
-    their text stays the same."""
-    h = hashlib.sha256()
-    for r in store.conn.execute(
-        "SELECT id, sha256, ingested_at, body, organisation, date, kind FROM documents ORDER BY id"
-    ):
-        h.update("\t".join(str(v) for v in r).encode() + b"\n")
     return h.hexdigest()
 
 
@@ -145,34 +134,6 @@ def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterato
         )
 
 
-def fingerprints(
-    store: Store, persons: dict[str, list[str]], linked: dict[str, set[str]] | None = None
-) -> dict[str, str]:
-    """Item id -> a hash of everything the item gives the keyword index (text, persons, the
-    filter fields, …). `linked`: `item_parties(store, text=False)` (read here when None). The
-    parties an item's text names follow from its text and its meeting's attendees; the
-    document's file hash and ingest time stand for those (attendees are written with the
-    document), so no item text is read here."""
-    if linked is None:
-        linked = item_parties(store, text=False)
-    docs = {
-        r[0]: "\t".join(str(v) for v in r[1:])
-        for r in store.conn.execute(
-            "SELECT id, body, organisation, date, kind, sha256, ingested_at FROM documents"
-        )
-    }
-    out: dict[str, str] = {}
-    for r in store.conn.execute(
-        "SELECT id, content_hash, section, dnr, decision, doc_id FROM items"
-    ):
-        key = (
-            f"{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{'|'.join(persons.get(r[0], []))}"
-            f"\t{docs.get(r[5])}\t{'|'.join(sorted(linked.get(r[0], ())))}"
-        )
-        out[r[0]] = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
-    return out
-
-
 def keyword_docs(
     store: Store,
     ids: list[str] | None = None,
@@ -211,41 +172,52 @@ def keyword_docs(
 # -- building --------------------------------------------------------------------------------
 
 
-def _read_fingerprints(folder: Path) -> dict[str, str] | None:
-    try:
-        data = json.loads((folder / FINGERPRINTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _cursor(stamp: dict[str, Any] | None, engine: str, store: Store) -> int | None:
+    """The journal seq an index with this stamp has applied, when it is a cursor into this
+    store's journal: same format, same store, not ahead of the journal. None: build afresh."""
+    if not stamp or not _stamp_matches(stamp, engine):
         return None
-    return data if isinstance(data, dict) else None
+    seq = stamp.get("seq")
+    if not isinstance(seq, int) or stamp.get("store") != store.store_id():
+        return None
+    return seq if 0 <= seq <= store.journal_seq() else None
+
+
+def _present(store: Store, ids: list[str]) -> set[str]:
+    """Those of ids still in items."""
+    return {r[0] for r in _rows(store, "SELECT id FROM items", "id", ids)}
 
 
 def _run(ctx: StageContext) -> None:
     """Stage: bring the keyword index in step with the store (update in place, or build + swap)."""
     engine = ctx.settings.keyword_engine
     target = fulltext_dir(ctx.index_dir)
-    persons = _persons(ctx.store, None)  # read once: fingerprints and documents both need it
-    current = fingerprints(ctx.store, persons)
+    store = ctx.store
+    seq = store.journal_seq()  # read first: a write after this is read again next time
     try:
         stamp = read_stamp(target)
     except IndexMismatchError:
         stamp = None
-    held = None
-    if stamp and updates_in_place(engine) and _stamp_matches(stamp, engine):
-        held = _read_fingerprints(target)
-    if held is not None:
-        delete = [i for i in held if i not in current]
-        add = [i for i, fp in current.items() if held.get(i) != fp]
-        if len(add) + len(delete) <= max(1000, FULL_BUILD_SHARE * len(current)):
+    cursor = _cursor(stamp, engine, store) if updates_in_place(engine) else None
+    if cursor is not None and stamp is not None:
+        changed = store.changed_items_since(cursor)
+        held = int(stamp.get("items") or 0)
+        if len(changed) <= max(1000, FULL_BUILD_SHARE * held):
+            present = _present(store, changed)
+            add = [i for i in changed if i in present]
+            delete = [i for i in changed if i not in present]
             ctx.progress("fulltext", 0, len(add))
-            update_index(engine, target, keyword_docs(ctx.store, add, persons), delete)
-            _finish(target, engine, current, ctx.store)
+            if changed:
+                update_index(engine, target, keyword_docs(store, add), delete)
+            count = store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            _finish(target, engine, seq, store, int(count))
             ctx.progress("fulltext", len(add), len(add))
             return
-    docs = keyword_docs(ctx.store, None, persons, item_parties(ctx.store))
+    docs = keyword_docs(store)
     tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
         build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(docs)))
-        _finish(tmp, engine, current, ctx.store)
+        _finish(tmp, engine, seq, store, len(docs))
         swap_into_place(tmp, target)
         ctx.progress("fulltext", len(docs), len(docs))
     finally:
@@ -253,16 +225,10 @@ def _run(ctx: StageContext) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _finish(folder: Path, engine: str, held: dict[str, str], store: Store) -> None:
-    _write_json(folder / FINGERPRINTS, held)
+def _finish(folder: Path, engine: str, seq: int, store: Store, items: int) -> None:
+    """Stamp the index: it holds every change the store's journal lists up to `seq`."""
     write_stamp(
-        folder,
-        {
-            **fulltext_stamp(engine),
-            "items": len(held),
-            "digest": items_digest(store),
-            "documents": documents_digest(store),
-        },
+        folder, {**fulltext_stamp(engine), "items": items, "store": store.store_id(), "seq": seq}
     )
 
 
@@ -271,12 +237,12 @@ def _stamp_matches(stamp: dict[str, Any], engine: str) -> bool:
 
 
 def _is_current(ctx: StageContext) -> bool:
+    """O(1): the index has applied the store's newest journalled change."""
     stamp = read_stamp(fulltext_dir(ctx.index_dir))
     if not stamp or not _stamp_matches(stamp, ctx.settings.keyword_engine):
         return False
     return bool(
-        stamp.get("digest") == items_digest(ctx.store)
-        and stamp.get("documents") == documents_digest(ctx.store)
+        stamp.get("store") == ctx.store.store_id() and stamp.get("seq") == ctx.store.journal_seq()
     )
 
 
