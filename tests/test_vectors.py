@@ -195,13 +195,16 @@ def _same_as_fresh(settings: Settings, corpus: Path, tmp_path: Path) -> None:
     shutil.rmtree(fresh.index_dir)
 
 
+@pytest.mark.parametrize("journal", [True, False])
 def test_incremental_add_remove_reingest_equals_fresh(
-    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: bool
 ) -> None:
     monkeypatch.setattr(V, "MERGE_FRACTION", 1.0)
     import minutesearch.index.semantic as S
 
     monkeypatch.setattr(S, "MERGE_FRACTION", 1.0)
+    if not journal:  # no cursor into the store's change journal: every fingerprint compared
+        monkeypatch.setattr(S, "_cursor", lambda stamp, store: None)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     files = sorted(seeds_dir.iterdir())
@@ -210,7 +213,9 @@ def test_incremental_add_remove_reingest_equals_fresh(
     settings = Settings(index_dir=tmp_path / "idx", embedder="fake")
     ingest([corpus], settings, stages=STAGES)
     folder = vectors_dir(settings.index_dir)
-    main = json.loads((folder / "stamp.json").read_text())["segments"][0]
+    first = json.loads((folder / "stamp.json").read_text())
+    main = first["segments"][0]
+    assert isinstance(first["seq"], int) and first["store"]  # a cursor into the journal
     main_bytes = (folder / main / "q8.bin").read_bytes()
 
     shutil.copy(files[-1], corpus / files[-1].name)  # a new meeting

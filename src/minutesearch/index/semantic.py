@@ -279,6 +279,7 @@ def _run(ctx: StageContext) -> None:
     stamp = semantic_stamp(embedder, spec)
     if embedder is not None and not ctx.rebuild and _update(ctx, embedder, target, stamp):
         return
+    mark = _mark(ctx.store)  # read before the items: a write after it is read again next time
     tmp = fresh_temp_dir(ctx.index_dir, ".vectors-")
     try:
         if embedder is None:
@@ -295,7 +296,7 @@ def _run(ctx: StageContext) -> None:
                 starts,
                 dim=embedder.dim,
                 attrs=attrs,
-                stamp={**stamp, "digest": items_digest(ctx.store)},
+                stamp={**stamp, **mark},
             )
         swap_into_place(tmp, target)
     finally:
@@ -313,28 +314,41 @@ def _update(ctx: StageContext, embedder: Embedder, target: Path, stamp: dict[str
         return False
     if any(old.get(k) != v for k, v in stamp.items() if k != "format"):
         return False
+    mark = _mark(ctx.store)  # read first: a write after this is read again next time
     vi = VectorIndex.open(target)
-    current = {str(r[0]): _fingerprint(r) for r in ctx.store.conn.execute(_ITEM_SQL)}
     main = vi.segments[0]
-    main_fp = main.attr("fp")
     dead = vi.dead[0].copy()
-    rows = np.flatnonzero(~dead)  # vectorised: a million items take about a second
-    row_ids = [b.decode("utf-8") for b in main.ids[rows].tolist()]
-    now = np.array([current.get(i, b"") for i in row_ids], dtype="S16")
-    same = now == main_fp[rows]
-    dead[rows[~same]] = True
-    held = {i for i, ok in zip(row_ids, same.tolist(), strict=True) if ok}
+    cursor = _cursor(old, ctx.store)
     delta_ids: list[str] = []
-    for n, seg in enumerate(vi.segments[1:], 1):
-        fps = seg.attr("fp")
-        for row in np.flatnonzero(~vi.dead[n]):
-            item_id = seg.item_id(int(row))
-            if current.get(item_id) == bytes(fps[row]) and item_id not in held:
-                delta_ids.append(item_id)
-    kept = set(delta_ids)
-    added = [i for i in current if i not in held and i not in kept]
-    if not added and int(dead.sum()) == int(vi.dead[0].sum()):
-        write_json_atomic(target / "stamp.json", {**old, "digest": items_digest(ctx.store)})
+    if cursor is not None:  # the store's change journal: only the items written since
+        changed = ctx.store.changed_items_since(cursor)
+        gone = set(changed)
+        dead[main.rows_of(changed)] = True
+        for seg in vi.segments[1:]:
+            delta_ids += [i for i in (seg.item_id(n) for n in range(seg.items)) if i not in gone]
+        held: set[str] = set()
+        added = sorted(_present(ctx.store, changed))
+    else:  # no cursor into this store: compare every item's fingerprint
+        current = {str(r[0]): _fingerprint(r) for r in ctx.store.conn.execute(_ITEM_SQL)}
+        main_fp = main.attr("fp")
+        rows = np.flatnonzero(~dead)  # vectorised: a million items take about a second
+        row_ids = [b.decode("utf-8") for b in main.ids[rows].tolist()]
+        now = np.array([current.get(i, b"") for i in row_ids], dtype="S16")
+        same = now == main_fp[rows]
+        dead[rows[~same]] = True
+        held = {i for i, ok in zip(row_ids, same.tolist(), strict=True) if ok}
+        for n, seg in enumerate(vi.segments[1:], 1):
+            fps = seg.attr("fp")
+            for row in np.flatnonzero(~vi.dead[n]):
+                item_id = seg.item_id(int(row))
+                if current.get(item_id) == bytes(fps[row]) and item_id not in held:
+                    delta_ids.append(item_id)
+        kept = set(delta_ids)
+        added = [i for i in current if i not in held and i not in kept]
+    base = {k: v for k, v in old.items() if k not in ("digest", "store", "seq")}
+    held_delta = sum(seg.items for seg in vi.segments[1:])
+    if not added and int(dead.sum()) == int(vi.dead[0].sum()) and len(delta_ids) == held_delta:
+        write_json_atomic(target / "stamp.json", {**base, **mark})
         return True
     wanted = sorted(set(delta_ids) | set(added))
     per_item = main.windows / main.items if main.items else 2.0
@@ -363,12 +377,12 @@ def _update(ctx: StageContext, embedder: Embedder, target: Path, stamp: dict[str
         shutil.rmtree(target / name, ignore_errors=True)
         raise
     new = {
-        **old,
+        **base,
+        **mark,
         "segments": [main.folder.name, name],
         "tombstones": tomb,
         "items": int(main.items - dead.sum()) + len(ids),
         "windows": main.windows + int(meta["windows"]),  # stored, tombstoned ones included
-        "digest": items_digest(ctx.store),
     }
     write_json_atomic(target / "stamp.json", new)
     remove_unlisted(target, new)
@@ -406,6 +420,35 @@ def _embed_all(ctx: StageContext, embedder: Embedder, texts: list[str]) -> np.nd
     return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
+def _mark(store: Store) -> dict[str, Any]:
+    """What a stamp records of the store it was built from: the change journal's store id and
+    newest seq (a cursor: the next update reads only the items journalled after it), or the
+    items digest for a store without a journal."""
+    if hasattr(store, "journal_seq") and hasattr(store, "store_id"):
+        return {"store": store.store_id(), "seq": store.journal_seq()}
+    return {"digest": items_digest(store)}
+
+
+def _cursor(stamp: dict[str, Any] | None, store: Store) -> int | None:
+    """The journal seq a stamp has applied, when it is a cursor into this store's journal."""
+    if not stamp or not hasattr(store, "journal_seq") or stamp.get("store") != store.store_id():
+        return None
+    seq = stamp.get("seq")
+    return seq if isinstance(seq, int) and 0 <= seq <= store.journal_seq() else None
+
+
+def _present(store: Store, ids: list[str]) -> set[str]:
+    """Those of ids still in items."""
+    out: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        out |= {
+            r[0] for r in store.conn.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk)
+        }
+    return out
+
+
 def _is_current(ctx: StageContext) -> bool:
     stamp = read_stamp(vectors_dir(ctx.index_dir))
     if not stamp or stamp.get("format") != FORMAT_VERSION:
@@ -414,7 +457,12 @@ def _is_current(ctx: StageContext) -> bool:
         return False  # (indexes from before VECTORS hold windows)
     if stamp.get("backend") != ctx.settings.embedder:
         return False
-    return ctx.settings.embedder == DISABLED or stamp.get("digest") == items_digest(ctx.store)
+    if ctx.settings.embedder == DISABLED:
+        return True
+    cursor = _cursor(stamp, ctx.store)
+    if cursor is not None:  # O(1): every journalled change applied
+        return cursor == ctx.store.journal_seq()
+    return stamp.get("digest") is not None and stamp.get("digest") == items_digest(ctx.store)
 
 
 build_semantic = FunctionStage("build_semantic", _run, is_current_fn=_is_current)
