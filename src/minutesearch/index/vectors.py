@@ -52,6 +52,12 @@ from typing import Any
 
 import numpy as np
 
+# OpenMP worker threads spin after each parallel region by default; after an HNSW search they
+# stalled the next e5 query embedding on two cores (semantic query 25-40 ms -> 100-200 ms on
+# the eval with the graph forced). Passive waiting, unless the user chose otherwise; read when
+# the OpenMP runtime starts, so set before the embedder or usearch is loaded.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 FORMAT_VERSION = 2
 
 # Scan vs graph, measured with scripts/measure_vectors.py (clustered synthetic unit vectors,
