@@ -91,4 +91,4 @@ def test_the_news_corpus_gives_thousands_of_distinct_windows() -> None:
     wins = list(br.news_windows(br.NEWS_DIR, 160))
     assert len(wins) > 3000
     assert len({w.text for w in wins}) == len(wins)
-    assert all(len(w.text.split()) >= 80 for w in wins)
+    assert all(len(w.text.split()) >= br.SHORT_WORDS // 2 for w in wins)
