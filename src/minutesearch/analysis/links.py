@@ -54,49 +54,23 @@ def build_references(store: Store, corpus: Corpus, items: set[str] | None = None
 
 def build_links(store: Store, corpus: Corpus) -> None:
     """Rewrite the links table and documents.linked_item_id for attachments named by title."""
-    links: list[tuple[str, str | None, str | None, str, str]] = []
-    by_dnr: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    links: list[Link] = []
+    by_dnr: dict[str, list[str]] = defaultdict(list)
     for item_id, dnr in corpus.dnr.items():
-        by_dnr[dnr].append((corpus.docs[corpus.items[item_id][0]].date or "", item_id))
-    collective = _collective_dnrs(corpus)
+        by_dnr[dnr].append(item_id)
     for dnr, members in by_dnr.items():
-        if dnr in collective:
-            continue  # one number for many matters ("Val av ledamot ..."): not the same matter
-        members.sort()
-        # A chain in date order links the whole group without n² rows.
-        for (_d1, a), (_d2, b) in zip(members, members[1:], strict=False):
-            links.append((a, b, None, "dnr", dnr))
+        links += dnr_chain(corpus, dnr, members)
     for r in store.conn.execute(
         "SELECT item_id, text, target_item_id, target_doc_id, kind FROM refs"
-        " WHERE target_item_id IS NOT NULL OR target_doc_id IS NOT NULL"
+        " WHERE target_item_id IS NOT NULL"
     ):
-        if r["target_item_id"]:
-            links.append((r["item_id"], r["target_item_id"], r["target_doc_id"], "ref", r["text"]))
-        elif r["kind"] == "attachment":
-            links.append((r["item_id"], None, r["target_doc_id"], "attachment", r["text"]))
+        links.append((r["item_id"], r["target_item_id"], r["target_doc_id"], "ref", r["text"]))
     for r in store.conn.execute(
         "SELECT id, canonical_id FROM items WHERE canonical_id IS NOT NULL"
     ):
         links.append((r["id"], r["canonical_id"], None, "extract", "protokollsutdrag"))
-    named = {(lk[0], lk[2]) for lk in links if lk[3] == "attachment"}
-    unlinked = [
-        r["id"]
-        for r in store.conn.execute(
-            "SELECT id FROM documents WHERE kind = 'attachment' AND linked_item_id IS NULL"
-        )
-    ]
-    title_links: list[tuple[str, str]] = []
-    for doc_id in unlinked:
-        hit = corpus.attachment_item(doc_id)
-        if hit:
-            title_links.append((hit[0], doc_id))
-            if (hit[0], doc_id) not in named:
-                links.append((hit[0], None, doc_id, "attachment", hit[1]))
-    for r in store.conn.execute(
-        "SELECT id, linked_item_id FROM documents WHERE kind = 'attachment' AND linked_item_id IS NOT NULL"
-    ):
-        if (r["linked_item_id"], r["id"]) not in named:
-            links.append((r["linked_item_id"], None, r["id"], "attachment", "§"))
+    attached, title_links = attachment_links(store, corpus)
+    links += attached
     with store.transaction() as c:
         c.execute("DELETE FROM links")
         c.executemany(
@@ -109,13 +83,55 @@ def build_links(store: Store, corpus: Corpus) -> None:
         )
 
 
-def _collective_dnrs(corpus: Corpus) -> set[str]:
-    """Diarienummer that one meeting gives to two or more of its own §§: a collective number
-    (all elections of a year, all notices), shared by matters that are not the same."""
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    for item_id, dnr in corpus.dnr.items():
-        seen[(dnr, corpus.items[item_id][0])] += 1
-    return {dnr for (dnr, _doc), n in seen.items() if n > 1}
+Link = tuple[str, str | None, str | None, str, str]
+"""A links row: (src_item_id, dst_item_id, dst_doc_id, kind, evidence)."""
+
+
+def dnr_chain(corpus: Corpus, dnr: str, members: list[str]) -> list[Link]:
+    """The links of one diarienummer group: a chain in date order (the whole group without n²
+    rows), none when the number is collective (one meeting gives it to two or more §§: "Val av
+    ledamot ..." are not the same matter)."""
+    docs = [corpus.items[m][0] for m in members]
+    if len(set(docs)) < len(docs):
+        return []
+    dated = sorted((corpus.docs[d].date or "", m) for d, m in zip(docs, members, strict=True))
+    return [(a, b, None, "dnr", dnr) for (_d1, a), (_d2, b) in zip(dated, dated[1:], strict=False)]
+
+
+def attachment_links(store: Store, corpus: Corpus) -> tuple[list[Link], list[tuple[str, str]]]:
+    """Every attachment link (named by a reference, by title, or by relink's §) and the
+    (item, attachment) pairs found by title that documents.linked_item_id should get.
+
+    Reads the attachments and the references resolved to one, not the items: its cost follows
+    the number of attachments."""
+    links: list[Link] = []
+    for r in store.conn.execute(
+        "SELECT item_id, text, target_doc_id FROM refs WHERE kind = 'attachment'"
+        " AND target_item_id IS NULL AND target_doc_id IN"
+        " (SELECT id FROM documents WHERE kind = 'attachment')"
+    ):
+        links.append((r["item_id"], None, r["target_doc_id"], "attachment", r["text"]))
+    named = {(lk[0], lk[2]) for lk in links}
+    title_links: list[tuple[str, str]] = []
+    for r in store.conn.execute(
+        "SELECT id FROM documents WHERE kind = 'attachment' AND linked_item_id IS NULL"
+    ):
+        hit = corpus.attachment_item(r["id"])
+        if hit:
+            title_links.append((hit[0], r["id"]))
+            if (hit[0], r["id"]) not in named:
+                links.append((hit[0], None, r["id"], "attachment", hit[1]))
+    for r in store.conn.execute(
+        "SELECT id, linked_item_id, linked_section FROM documents WHERE kind = 'attachment'"
+        " AND linked_item_id IS NOT NULL"
+    ):
+        if (r["linked_item_id"], r["id"]) not in named:
+            # Linked by its title on an earlier ingest (no § of its own): the same evidence as
+            # then, so analysing again changes nothing.
+            item = corpus.items.get(r["linked_item_id"])
+            evidence = item[2] if r["linked_section"] is None and item else "§"
+            links.append((r["linked_item_id"], None, r["id"], "attachment", evidence))
+    return links, title_links
 
 
 def hub_items(store: Store) -> set[str]:
@@ -145,6 +161,28 @@ def hub_items(store: Store) -> set[str]:
     return hubs
 
 
+def is_hub(store: Store, item_id: str) -> bool:
+    """`hub_items` for one item: whether it cites two or more matters of different dnr."""
+    found = {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT coalesce(i.canonical_id, i.id) FROM links l JOIN items i ON i.id = l.dst_item_id"
+            " WHERE l.kind = 'ref' AND l.src_item_id = ?",
+            (item_id,),
+        )
+    }
+    if len(found) < 2:
+        return False
+    dnrs = {
+        r[0]
+        for r in store.conn.execute(
+            f"SELECT dnr FROM items WHERE dnr IS NOT NULL AND id IN ({','.join('?' * len(found))})",
+            sorted(found),
+        )
+    }
+    return len(dnrs) > 1
+
+
 def build_threads(store: Store, corpus: Corpus) -> None:
     """Group linked items (union-find) and keep the groups that span more than one meeting."""
     parent: dict[str, str] = {}
@@ -169,14 +207,26 @@ def build_threads(store: Store, corpus: Corpus) -> None:
         groups[find(item)].append(item)
     rows: list[tuple[str, str]] = []
     for members in groups.values():
-        meetings = {
-            (corpus.docs[corpus.items[m][0]].key, corpus.docs[corpus.items[m][0]].date)
-            for m in members
-        }
-        if len(meetings) < 2:
-            continue
-        first = min(members, key=lambda m: (corpus.docs[corpus.items[m][0]].date or "9999", m))
-        rows += [(m, f"thread-{first}") for m in members]
+        rows += thread_rows(corpus, members)
+    thread = dict(rows)
     with store.transaction() as c:
         c.execute("DELETE FROM thread_items")
         c.executemany("INSERT INTO thread_items (item_id, thread_id) VALUES (?,?)", rows)
+        # What this analysis saw, for the next ingest to redo only what a change reaches.
+        c.execute("DELETE FROM analysis_items")
+        c.executemany(
+            "INSERT INTO analysis_items (item_id, dnr, thread_id) VALUES (?,?,?)",
+            [(i, corpus.dnr.get(i), thread.get(i)) for i in corpus.items],
+        )
+
+
+def thread_rows(corpus: Corpus, members: list[str]) -> list[tuple[str, str]]:
+    """(item, thread id) for one connected group, when it spans more than one meeting. The id
+    names the group's earliest item, so it stays the same when later meetings join."""
+    meetings = {
+        (corpus.docs[corpus.items[m][0]].key, corpus.docs[corpus.items[m][0]].date) for m in members
+    }
+    if len(meetings) < 2:
+        return []
+    first = min(members, key=lambda m: (corpus.docs[corpus.items[m][0]].date or "9999", m))
+    return [(m, f"thread-{first}") for m in members]

@@ -3,8 +3,9 @@
 Decisions are per item, so only items without a row are analysed (a changed document's items are
 re-inserted, and the cascade dropped their rows). References are found again for the changed
 documents' items and for the items whose references a change can resolve differently
-(`reference_scope`: a new meeting can resolve an old reference); links and threads depend on the
-whole corpus and are rebuilt whole from the stored references and diarienummer.
+(`reference_scope`: a new meeting can resolve an old reference); links and threads are redone
+for the dnr groups and connected groups the change reaches (`incremental`), and rebuilt whole
+on the first analysis, a rebuild, or when documents were removed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..model import Attendee
 from ..stages import FunctionStage, StageContext
 from ..store import Store
 from .decisions import extract_decision
+from .incremental import update_links_and_threads
 from .links import build_links, build_references, build_threads
 from .resolve import Corpus
 
@@ -87,9 +89,15 @@ def _run(ctx: StageContext) -> None:
     store = ctx.store
     analyse_decisions(store, ctx)
     corpus = Corpus(store)
-    build_references(store, corpus, reference_scope(ctx, corpus))
-    build_links(store, corpus)
-    build_threads(store, corpus)
+    scope = reference_scope(ctx, corpus)
+    build_references(store, corpus, scope)
+    if (
+        scope is None
+        or ctx.removed_docs
+        or update_links_and_threads(store, corpus, ctx.changed_docs, scope) is None
+    ):
+        build_links(store, corpus)
+        build_threads(store, corpus)
     unresolved = store.conn.execute(
         "SELECT count(*) FROM refs WHERE target_item_id IS NULL AND target_doc_id IS NULL"
     ).fetchone()[0]
