@@ -37,6 +37,9 @@ from minutesearch.locations import CORPUS_DIR, PROJECT_ROOT  # noqa: E402
 EXTRA_DIR = PROJECT_ROOT.parent / "shared" / "corpus-extra"
 DOCS = PROJECT_ROOT / "docs"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+OTHER_RUNS = (
+    "ann_",
+)  # measures written by scripts/bench_recall.py, kept when bench.py reruns a scale
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -217,17 +220,22 @@ def _record(r: dict[str, Any]) -> Record:
     )
 
 
-def merged(records: list[Record], path: Path, ran: set[str]) -> list[Record]:
-    """Records of the scales not run now, taken from the previous benchmarks.json."""
+def merged(records: list[Record], path: Path, ran: set[str] | None) -> list[Record]:
+    """The previous benchmarks.json's records that this run did not measure again: every
+    scale not run now, and measures of a rerun scale that come from elsewhere (the real-vector
+    recall rows of `make bench-recall`). `ran` None: every scale counts as run now."""
     if not path.exists():
         return records
     old = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    fresh = {(str(r.scale), r.measure) for r in records}
     keep = [
         Record(
             r["scale"], r["measure"], r["value"], r["unit"], r["target"], r["pass"], r.get("note")
         )
         for r in old
-        if str(r["scale"]) not in ran
+        if (ran is not None and str(r["scale"]) not in ran)
+        or (str(r["scale"]), r["measure"]) not in fresh
+        and r["measure"].startswith(OTHER_RUNS)
     ]
     return keep + records
 
@@ -325,8 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             if scale == "real" and not (real_idx / "minutesearch.sqlite").exists():
                 print("real corpus failed; scale corpora need it", file=sys.stderr)
                 break
-        if args.merge:
-            records = merged(records, args.out / "benchmarks.json", set(runs))
+        records = merged(records, args.out / "benchmarks.json", set(runs) if args.merge else None)
         records = [r for r in records if not r.measure.startswith("ingest_without_embeddings")]
         for key in sorted({r.scale for r in records}, key=lambda s: -1 if s == "real" else int(s)):
             records += derived_records(records, key)
