@@ -88,7 +88,9 @@ def _run(ctx: StageContext) -> None:
     """Decisions for new items; references, links, attachment links and threads for all."""
     store = ctx.store
     analyse_decisions(store, ctx)
-    corpus = Corpus(store)
+    # After a previous analysis, the dnr it read is kept for the unchanged items (no texts read).
+    seen = store.conn.execute("SELECT 1 FROM analysis_items LIMIT 1").fetchone() is not None
+    corpus = Corpus(store, ctx.changed_docs if seen and not ctx.rebuild else None)
     scope = reference_scope(ctx, corpus)
     build_references(store, corpus, scope)
     if (

@@ -44,7 +44,10 @@ class Resolved:
 class Corpus:
     """A snapshot of the store's documents and items, indexed for reference resolution."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, changed_docs: set[str] | None = None) -> None:
+        """`changed_docs`: when given, the diarienummer the last analysis read (analysis_items)
+        is taken for the items of every other document, so their texts are not read; None:
+        every item's is read again (a first analysis, a rebuild)."""
         self.docs: dict[str, Doc] = {}
         for r in store.conn.execute("SELECT * FROM documents"):
             stem = (
@@ -67,15 +70,39 @@ class Corpus:
         self.dnr: dict[str, str] = {}
         self._conn = store.conn
         self._meeting_texts: dict[str, dict[str, str]] = {}
-        for r in store.conn.execute(
-            f"SELECT id, doc_id, section, title, substr(text, 1, {DNR_HEAD}) AS head, dnr"
-            " FROM items ORDER BY position"
-        ):
+        if changed_docs is None:
+            rows = store.conn.execute(
+                f"SELECT id, doc_id, section, title, substr(text, 1, {DNR_HEAD}) AS head, dnr"
+                " FROM items ORDER BY position"
+            )
+        else:
+            rows = store.conn.execute(
+                "SELECT i.id, i.doc_id, i.section, i.title, a.item_id AS seen, a.dnr AS seen_dnr"
+                " FROM items i LEFT JOIN analysis_items a ON a.item_id = i.id ORDER BY i.position"
+            )
+        todo: list[str] = []
+        for r in rows:
             self.docs[r["doc_id"]].items.append((r["id"], r["section"], r["title"]))
             self.items[r["id"]] = (r["doc_id"], r["section"], r["title"])
-            dnr = item_dnr(r["dnr"], r["title"], r["head"])
+            if changed_docs is None:
+                dnr = item_dnr(r["dnr"], r["title"], r["head"])
+            elif r["seen"] is None or r["doc_id"] in changed_docs:
+                todo.append(r["id"])  # new, or stored again: read below
+                continue
+            else:
+                dnr = r["seen_dnr"]
             if dnr:
                 self.dnr[r["id"]] = dnr
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            for r in store.conn.execute(
+                f"SELECT id, title, dnr, substr(text, 1, {DNR_HEAD}) AS head FROM items"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                dnr = item_dnr(r["dnr"], r["title"], r["head"])
+                if dnr:
+                    self.dnr[r["id"]] = dnr
         self.meetings: dict[tuple[str | None, str | None], list[Doc]] = defaultdict(list)
         for d in self.docs.values():
             if d.kind != "attachment":
