@@ -11,6 +11,8 @@ from minutesearch.cli import main
 from minutesearch.config import Settings
 from minutesearch.errors import NotFoundError, QueryError
 from minutesearch.index.analyzer import analyze
+from minutesearch.index.semantic import open_vectors
+from minutesearch.index.vectors import ENV_FORCE_ANN
 from minutesearch.search import SearchFilters, related, rrf, search
 from minutesearch.store import Store
 
@@ -170,6 +172,23 @@ def test_related_prefers_other_meetings(seed_store: Store, seed_settings: Settin
     assert same == sorted(same)  # other meetings first, then this meeting
     with pytest.raises(NotFoundError):
         related(seed_store, seed_settings, "no-such-item")
+
+
+def test_related_on_a_graph_sized_index_searches_the_items_mean(
+    seed_store: Store, seed_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the graph threshold `related` searches with the item's mean vector instead of
+    computing every item's mean; the neighbours stay those the mean-to-mean path finds."""
+    own = seed_store.item_row("socsam-2023-03-24-21")
+    small = [h.id for h in related(seed_store, seed_settings, own["id"], limit=5)]
+    monkeypatch.setenv(ENV_FORCE_ANN, "1")  # every index counts as graph-sized
+    vi = open_vectors(seed_settings)
+    assert vi is not None
+    vi._means = None
+    big = [h.id for h in related(seed_store, seed_settings, own["id"], limit=5)]
+    assert vi._means is None  # no mean of every item was computed
+    assert own["id"] not in big and len(big) == len(small)
+    assert len(set(big) & set(small)) >= 3
 
 
 def test_cli_search_and_related(seed_settings: Settings) -> None:

@@ -29,6 +29,7 @@ from .index.fulltext import (
     unknown_words,
 )
 from .index.semantic import open_vectors, semantic_candidates, top_k
+from .index.vectors import ann_min_windows
 from .store import Store
 
 RRF_K = 60
@@ -329,7 +330,14 @@ def related(store: Store, settings: Settings, item_id: str, *, limit: int = 10) 
     own_doc = store.item_row(own)["doc_id"]
     vi = open_vectors(settings)
     ranked: list[tuple[str, float]]
-    if vi is not None and own in vi.ids:
+    big = vi is not None and vi.n_windows >= ann_min_windows()
+    own_row = vi.item_row(own) if vi is not None and big else None
+    if vi is not None and own_row is not None:
+        # A graph-sized index: the item's mean vector searched like a query (best window per
+        # item), so no mean of every item (1.5 GB at a million items) is ever computed.
+        rows, scores = vi.search_items(vi.item_vector(own_row), limit * 10 + 50)
+        ranked = [(vi.item_id(int(r)), float(s)) for r, s in zip(rows, scores, strict=True)]
+    elif vi is not None and not big and own in vi.ids:
         means = vi.item_means()
         sims = means @ means[vi.ids.index(own)]
         # Extract copies collapse into their protocol item: keep room for them.

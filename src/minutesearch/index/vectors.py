@@ -519,6 +519,23 @@ class VectorIndex:
         n = int(np.searchsorted(self.item_offsets, row, side="right")) - 1
         return self.segments[n].item_id(row - int(self.item_offsets[n]))
 
+    def item_row(self, item_id: str) -> int | None:
+        """The global row of a live item, or None (a binary search per segment: no id list)."""
+        for n, seg in enumerate(self.segments):
+            for local in seg.rows_of([item_id]):
+                if not self.dead[n][int(local)]:
+                    return int(local) + int(self.item_offsets[n])
+        return None
+
+    def item_vector(self, row: int) -> np.ndarray:
+        """One item's normalised mean window vector (float32), from its float16 rows."""
+        n = int(np.searchsorted(self.item_offsets, row, side="right")) - 1
+        seg, local = self.segments[n], row - int(self.item_offsets[n])
+        start = int(seg.starts[local])
+        end = int(seg.starts[local + 1]) if local + 1 < seg.items else seg.windows
+        mean = np.asarray(seg.f16[start:end], dtype=np.float32).sum(axis=0)
+        return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
     def alive_windows(self) -> np.ndarray | None:
         """A bool per global window of a live item, or None when nothing is tombstoned
         (computed once per opened index)."""
