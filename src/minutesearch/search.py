@@ -226,7 +226,9 @@ def search(
             mode = "keyword"
         else:
             canon = _canonical_map(store, raw)
-            merged = _collapse(raw, canon, _admitted(store, flt, raw, canon, filtered=False))
+            # The vectors applied the filter on their stored attributes (kept in step with the
+            # store by the change journal): only protocol items of extract copies are checked.
+            merged = _collapse(raw, canon, _admitted(store, flt, raw, canon, filtered=True))
             sem = merged[:SEMANTIC_DEPTH]
             # Matches past the fetched depth still count (an estimate: they are not collapsed).
             unlisted = max(0, (counted[0] if counted else 0) - len(raw)) + len(merged) - len(sem)

@@ -293,7 +293,9 @@ def fingerprint(*parts: object) -> bytes:
 
 
 def _load(path: Path) -> np.ndarray:
-    return np.load(path, mmap_mode="r")
+    # A plain ndarray view of the map: np.memmap's Python __getitem__ cost ~30 us per element
+    # (6 ms of a filtered query went to reading 200 item ids).
+    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
 class Segment:
@@ -309,8 +311,8 @@ class Segment:
         self.q8: np.ndarray
         self.f16: np.ndarray
         if self.windows and self.dim:
-            self.q8 = np.memmap(folder / "q8.bin", dtype=np.int8, mode="r", shape=shape)
-            self.f16 = np.memmap(folder / "f16.bin", dtype=np.float16, mode="r", shape=shape)
+            self.q8 = np.memmap(folder / "q8.bin", np.int8, "r", shape=shape).view(np.ndarray)
+            self.f16 = np.memmap(folder / "f16.bin", np.float16, "r", shape=shape).view(np.ndarray)
         else:
             self.q8 = np.zeros(shape, dtype=np.int8)
             self.f16 = np.zeros(shape, dtype=np.float16)
