@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
+from .store import rows_in
 
 if TYPE_CHECKING:
     from .store import Store
@@ -411,15 +412,7 @@ def item_parties(
     out: dict[str, set[str]] = {}
 
     def rows(sql: str, column: str) -> Iterator[Any]:
-        if item_ids is None:
-            yield from store.conn.execute(sql)
-            return
-        glue = " AND " if " WHERE " in sql else " WHERE "
-        for start in range(0, len(item_ids), 500):
-            chunk = item_ids[start : start + 500]
-            yield from store.conn.execute(
-                f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk
-            )
+        return rows_in(store.conn, sql, column, item_ids)
 
     for item_id, party in rows(
         "SELECT m.item_id, p.party FROM mentions m JOIN persons p ON p.id = m.person_id"
@@ -439,19 +432,8 @@ def item_parties(
     att_sql = (
         "SELECT doc_id, name, party FROM attendees WHERE party IS NOT NULL AND name IS NOT NULL"
     )
-    if item_ids is None:
-        att_rows: Any = store.conn.execute(att_sql)
-    else:
-        docs = sorted({r[1] for r in items})
-        att_rows = (
-            r
-            for start in range(0, len(docs), 500)
-            for r in store.conn.execute(
-                f"{att_sql} AND doc_id IN ({','.join('?' * len(docs[start : start + 500]))})",
-                docs[start : start + 500],
-            )
-        )
-    for doc_id, name, party in att_rows:
+    docs = None if item_ids is None else sorted({r[1] for r in items})
+    for doc_id, name, party in rows_in(store.conn, att_sql, "doc_id", docs):
         attendees.setdefault(doc_id, []).append((name, party))
     for item_id, doc_id, item_text in items:
         if found := text_parties(item_text, attendees.get(doc_id, [])):
@@ -469,20 +451,18 @@ def filter_ids(store: Store, flt: ItemFilter | None, ids: list[str]) -> set[str]
     unique = sorted(set(ids))
     parties = item_parties(store, unique) if flt.party is not None else {}
     out = set()
-    for start in range(0, len(unique), 500):
-        chunk = unique[start : start + 500]
-        for r in store.conn.execute(
-            "SELECT i.id, d.body, d.organisation, d.date, d.kind FROM items i"
-            f" JOIN documents d ON d.id = i.doc_id WHERE i.id IN ({','.join('?' * len(chunk))})",
-            chunk,
+    sql = (
+        "SELECT i.id, d.body, d.organisation, d.date, d.kind FROM items i"
+        " JOIN documents d ON d.id = i.doc_id"
+    )
+    for r in rows_in(store.conn, sql, "i.id", unique):
+        if flt.admits(
+            item_id=r[0],
+            body=r[1],
+            org=r[2],
+            date=r[3],
+            kind=r[4],
+            parties=parties.get(r[0], set()),
         ):
-            if flt.admits(
-                item_id=r[0],
-                body=r[1],
-                org=r[2],
-                date=r[3],
-                kind=r[4],
-                parties=parties.get(r[0], set()),
-            ):
-                out.add(r[0])
+            out.add(r[0])
     return out

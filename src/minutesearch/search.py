@@ -30,7 +30,7 @@ from .index.fulltext import (
 )
 from .index.semantic import open_vectors, semantic_candidates, top_k
 from .index.vectors import ann_min_windows
-from .store import Store
+from .store import Store, rows_in
 
 RRF_K = 60
 FALLBACK_WEIGHT = 0.3
@@ -89,19 +89,8 @@ def _canonical_map(store: Store, *ranked: list[tuple[str, float]]) -> dict[str, 
     """Extract item -> its protocol item, for the candidates only: looked up by primary key
     (a map over every item scanned the whole items table: 140 ms per query at 100k items)."""
     ids = sorted({item_id for lst in ranked for item_id, _ in lst})
-    out: dict[str, str | None] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            (r[0], r[1])
-            for r in store.conn.execute(
-                f"SELECT id, canonical_id FROM items WHERE id IN ({marks})"
-                " AND canonical_id IS NOT NULL",
-                chunk,
-            )
-        )
-    return out
+    sql = "SELECT id, canonical_id FROM items WHERE canonical_id IS NOT NULL"
+    return {r[0]: r[1] for r in rows_in(store.conn, sql, "id", ids)}
 
 
 def _admitted(

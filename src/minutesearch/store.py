@@ -42,6 +42,24 @@ def migrations() -> list[tuple[int, str, str]]:
 LEGACY_MIGRATIONS = (1, 300)
 
 
+IN_CHUNK = 500  # values per "IN (...)": short statements, far below SQLite's variable limit
+
+
+def rows_in(
+    conn: sqlite3.Connection, sql: str, column: str, values: Iterable[Any] | None
+) -> Iterator[Any]:
+    """Rows of `sql` where `column IN values`, queried in chunks of IN_CHUNK (every row when
+    values is None). `sql` may end in a WHERE clause; the condition is ANDed to it."""
+    if values is None:
+        yield from conn.execute(sql)
+        return
+    glue = " AND " if " WHERE " in sql else " WHERE "
+    wanted = list(values)
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        yield from conn.execute(f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk)
+
+
 class Store:
     """The project's database: documents, attendance, §-items and what later stages add."""
 
@@ -544,18 +562,8 @@ ITEM_SELECT = (
 
 def _distinct_dates(c: sqlite3.Connection, doc_ids: list[str]) -> list[str]:
     """The meeting dates of these documents (those still stored), each once."""
-    dates: set[str] = set()
-    for start in range(0, len(doc_ids), 500):
-        chunk = doc_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        dates.update(
-            r[0]
-            for r in c.execute(
-                f"SELECT DISTINCT date FROM documents WHERE id IN ({marks}) AND date IS NOT NULL",
-                chunk,
-            )
-        )
-    return sorted(dates)
+    sql = "SELECT DISTINCT date FROM documents WHERE date IS NOT NULL"
+    return sorted({r[0] for r in rows_in(c, sql, "id", doc_ids)})
 
 
 def _without_variants(names: list[str]) -> list[str]:

@@ -35,7 +35,7 @@ from ..errors import IndexMismatchError, StoreError
 from ..filters import ItemFilter, date_key, item_parties
 from ..locations import fulltext_dir
 from ..stages import FunctionStage, StageContext
-from ..store import Store
+from ..store import Store, rows_in
 from .analyzer import ANALYZER_VERSION, Clause, ParsedQuery, analyze, index_text
 from .engine import (
     ENGINES,
@@ -123,15 +123,7 @@ def _persons(store: Store, ids: list[str] | None) -> dict[str, list[str]]:
 
 def _rows(store: Store, sql: str, column: str, ids: list[str] | None) -> Iterator[Any]:
     """Rows of sql, for all items or (in chunks) only for ids."""
-    if ids is None:
-        yield from store.conn.execute(sql)
-        return
-    glue = " AND " if " WHERE " in sql else " WHERE "
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        yield from store.conn.execute(
-            f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk
-        )
+    return rows_in(store.conn, sql, column, ids)
 
 
 def keyword_docs(

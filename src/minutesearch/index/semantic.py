@@ -32,7 +32,7 @@ from ..config import Settings
 from ..errors import IndexMismatchError
 from ..locations import vectors_dir
 from ..stages import FunctionStage, StageContext
-from ..store import Store
+from ..store import Store, rows_in
 from .analyzer import ParsedQuery
 from .embedders import DISABLED, Embedder, get_embedder
 from .engine import REBUILD_HINT
@@ -439,14 +439,7 @@ def _cursor(stamp: dict[str, Any] | None, store: Store) -> int | None:
 
 def _present(store: Store, ids: list[str]) -> set[str]:
     """Those of ids still in items."""
-    out: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        out |= {
-            r[0] for r in store.conn.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk)
-        }
-    return out
+    return {r[0] for r in rows_in(store.conn, "SELECT id FROM items", "id", ids)}
 
 
 def _is_current(ctx: StageContext) -> bool:
