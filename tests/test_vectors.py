@@ -126,6 +126,7 @@ def test_filtered_search_equals_exact_filtered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ann: bool
 ) -> None:
     monkeypatch.setattr(V, "EXACT_FILTER_ROWS", 0)  # the graph with post-filtering
+    monkeypatch.setattr(V, "SCAN_US_PER_ROW", 1e9)  # whatever the scan would cost
     m = clustered(4000, seed=2)
     starts = np.arange(0, len(m), 2)
     vi = build(tmp_path, m, ann=ann)
@@ -151,10 +152,20 @@ def test_filtered_search_equals_exact_filtered(
     assert same == 15 if not ann else same >= 14
 
 
+def test_graph_or_scan_by_cost() -> None:
+    """A broad filter walks the graph, a narrow one scans its rows; the crossover grows with
+    the index (post-filtered walks fetch more the larger the index is)."""
+    assert V._graph_pays(1_800_000, 400, 1_900_000)  # unfiltered-like
+    assert not V._graph_pays(190_000, 400, 1_900_000)  # a 10 % body filter at 1M items
+    assert V._graph_pays(190_000, 400, 200_000)  # the same rows in a small index
+    assert not V._graph_pays(V.EXACT_FILTER_ROWS, 10, 10**9)
+
+
 def test_selective_filter_still_fills_the_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(V, "EXACT_FILTER_ROWS", 0)
+    monkeypatch.setattr(V, "SCAN_US_PER_ROW", 1e9)
     m = clustered(4000, seed=4)
     vi = build(tmp_path, m, ann=True)
     allowed = {f"item-{i:05d}" for i in range(0, 2000, 150)}  # 14 items of 2000
