@@ -12,7 +12,7 @@ allowed item id (100 000 ids for "body=KS" at a million items cost more than the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -83,9 +83,10 @@ def _check(name: str) -> None:
 
 
 def build_index(
-    name: str, folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None]
+    name: str, folder: Path, docs: Iterable[KeywordDoc], progress: Callable[[int], None]
 ) -> None:
-    """Write a complete index of docs with engine `name` into the empty folder."""
+    """Write a complete index of docs (any iterable: a full build streams them) with engine
+    `name` into the empty folder."""
     _check(name)
     if name == "tantivy":
         from . import engine_tantivy

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ def _writer(index: Any) -> Any:
     return index.writer(WRITER_HEAP, 1)
 
 
-def build(folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None]) -> None:
+def build(folder: Path, docs: Iterable[KeywordDoc], progress: Callable[[int], None]) -> None:
     """Write a complete index of docs into the empty folder."""
     import tantivy
 

@@ -8,7 +8,7 @@ change: fine for thousands of items, slow at 100 000 (see docs/benchmarks.md).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ def schema() -> Any:
     )
 
 
-def build(folder: Path, docs: list[KeywordDoc], progress: Callable[[int], None]) -> None:
+def build(folder: Path, docs: Iterable[KeywordDoc], progress: Callable[[int], None]) -> None:
     """Write a complete index of docs into the empty folder."""
     from whoosh.index import create_in
 

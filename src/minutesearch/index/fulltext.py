@@ -51,6 +51,7 @@ from .engine import (
 FORMAT_VERSION = 3  # 3: filter fields (body, org, day, kind, party)
 STAMP = "stamp.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
+BUILD_CHUNK = 20_000  # items read and analysed at a time by a full build
 
 
 def extract_dnrs(*texts: str | None) -> list[str]:
@@ -161,6 +162,19 @@ def keyword_docs(
     ]
 
 
+def streamed_keyword_docs(
+    store: Store, ids: list[str], chunk: int | None = None
+) -> Iterator[KeywordDoc]:
+    """keyword_docs of ids, read and analysed `chunk` items at a time: a full build holds one
+    chunk of documents (and of persons and parties) in memory, not the whole corpus (at a
+    million items the list of every analysed document kept ~3 GB alive)."""
+    size = chunk or BUILD_CHUNK
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        order = {item_id: n for n, item_id in enumerate(part)}
+        yield from sorted(keyword_docs(store, part), key=lambda d: order[d.id])
+
+
 # -- building --------------------------------------------------------------------------------
 
 
@@ -205,13 +219,15 @@ def _run(ctx: StageContext) -> None:
             _finish(target, engine, seq, store, int(count))
             ctx.progress("fulltext", len(add), len(add))
             return
-    docs = keyword_docs(store)
+    # Storage order, as the one query over every item gave them before (ties keep their order).
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM items ORDER BY rowid")]
     tmp = fresh_temp_dir(ctx.index_dir, ".fulltext-")
     try:
-        build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(docs)))
-        _finish(tmp, engine, seq, store, len(docs))
+        docs = streamed_keyword_docs(store, ids)
+        build_index(engine, tmp, docs, lambda n: ctx.progress("fulltext", n, len(ids)))
+        _finish(tmp, engine, seq, store, len(ids))
         swap_into_place(tmp, target)
-        ctx.progress("fulltext", len(docs), len(docs))
+        ctx.progress("fulltext", len(ids), len(ids))
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
