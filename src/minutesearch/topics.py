@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,18 +227,27 @@ def _assign_changed(ctx: StageContext, model: TopicModel) -> None:
             " (SELECT id FROM items WHERE doc_id IN (SELECT value FROM json_each(?)))",
             (json.dumps(docs),),
         )
-        tx.executemany(
-            "INSERT INTO item_topics (item_id, topic_id, weight) VALUES (?,?,?)",
-            [(item_id, t + 1, w) for picks in assigned for item_id, t, w in picks],
-        )
-        # Extracts share their protocol's item: those of the changed documents get its topics.
-        tx.execute(
-            "INSERT OR IGNORE INTO item_topics (item_id, topic_id, weight)"
-            " SELECT i.id, it.topic_id, it.weight FROM items i"
-            " JOIN item_topics it ON it.item_id = i.canonical_id WHERE i.canonical_id IS NOT NULL"
-            " AND i.doc_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(docs),),
-        )
+        _write_topics(tx, assigned, docs)
+
+
+def _write_topics(
+    tx: sqlite3.Connection, assigned: list[list[tuple[str, int, float]]], docs: list[str] | None
+) -> None:
+    """Store the assigned topics; extracts share their protocol item's topics (those of `docs`
+    only, or of every document when None)."""
+    tx.executemany(
+        "INSERT INTO item_topics (item_id, topic_id, weight) VALUES (?,?,?)",
+        [(item_id, t + 1, w) for picks in assigned for item_id, t, w in picks],
+    )
+    sql = (
+        "INSERT OR IGNORE INTO item_topics (item_id, topic_id, weight)"
+        " SELECT i.id, it.topic_id, it.weight FROM items i"
+        " JOIN item_topics it ON it.item_id = i.canonical_id WHERE i.canonical_id IS NOT NULL"
+    )
+    if docs is None:
+        tx.execute(sql)
+    else:
+        tx.execute(sql + " AND i.doc_id IN (SELECT value FROM json_each(?))", (json.dumps(docs),))
 
 
 def _refit(ctx: StageContext) -> None:
@@ -260,16 +270,7 @@ def _refit(ctx: StageContext) -> None:
                 "INSERT INTO topics (id, label, terms) VALUES (?,?,?)",
                 (n, label_of(words), json.dumps(words, ensure_ascii=False)),
             )
-        tx.executemany(
-            "INSERT INTO item_topics (item_id, topic_id, weight) VALUES (?,?,?)",
-            [(item_id, t + 1, w) for picks in assigned for item_id, t, w in picks],
-        )
-        # Extracts share their protocol's item: they get the same topics.
-        tx.execute(
-            "INSERT OR IGNORE INTO item_topics (item_id, topic_id, weight)"
-            " SELECT i.id, it.topic_id, it.weight FROM items i"
-            " JOIN item_topics it ON it.item_id = i.canonical_id WHERE i.canonical_id IS NOT NULL"
-        )
+        _write_topics(tx, assigned, None)
     path = ctx.index_dir / MODEL_FILE
     if model is not None:
         _save_model(ctx, model)
