@@ -137,9 +137,8 @@ PART_HEADINGS: dict[str, str] = {
     "jäv": "other",
 }
 
-# The parser fills items' parts; these headings let analysis work on the raw item text too (an
-# older store, or an item layout the parser does not split), so results never depend on it alone.
-SECTION_HEADINGS: dict[str, str] = {
+# The headings of a decision's steps, the same for both tables below.
+_STEP_HEADINGS: dict[str, str] = {
     "beslut": "decision",
     "ställningstagande": "decision",
     "kommunstyrelsens beslut": "decision",
@@ -155,6 +154,12 @@ SECTION_HEADINGS: dict[str, str] = {
     "omröstning": "proceedings",
     "reservation": "reservations",
     "reservationer": "reservations",
+}
+
+# The parser fills items' parts; these headings let analysis work on the raw item text too (an
+# older store, or an item layout the parser does not split), so results never depend on it alone.
+SECTION_HEADINGS: dict[str, str] = {
+    **_STEP_HEADINGS,
     "beslutsunderlag": "attachments",
     "handlingar": "attachments",
     "handling": "attachments",
@@ -172,28 +177,14 @@ SECTION_HEADINGS: dict[str, str] = {
 # Block headings on a line of their own -> the step they open. "stop" ends the procedure part
 # (case description, papers, distribution) so its text is never read as a step.
 PROCEDURE_BLOCKS: dict[str, str] = {
-    "beslut": "decision",
-    "ställningstagande": "decision",
-    "kommunstyrelsens beslut": "decision",
-    "nämndens beslut": "decision",
-    "förslag till beslut": "proposal",
-    "förslag till beslut på sammanträdet": "motions",
-    "förslag till beslut på mötet": "motions",
-    "yrkande": "motions",
-    "yrkanden": "motions",
+    **_STEP_HEADINGS,
     "tilläggsyrkande": "motions",
     "tilläggsyrkanden": "motions",
     "ändringsyrkande": "motions",
     "ändringsyrkanden": "motions",
     "återremissyrkande": "motions",
-    "propositionsordning": "proceedings",
-    "proposition": "proceedings",
-    "beslutsgång": "proceedings",
-    "omröstning": "proceedings",
     "omröstningsresultat": "proceedings",
     "votering": "proceedings",
-    "reservation": "reservations",
-    "reservationer": "reservations",
     "protokollsanteckning": "annotations",
     "protokollsanteckningar": "annotations",
     "anteckning": "annotations",
