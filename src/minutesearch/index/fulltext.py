@@ -17,7 +17,6 @@ those fields) is rebuilt from the store by the next `ingest`, without reading an
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -60,14 +59,6 @@ def extract_dnrs(*texts: str | None) -> list[str]:
     for text in texts:
         found.update(dict.fromkeys(dnr_keys(text)))
     return list(found)
-
-
-def items_digest(store: Store) -> str:
-    """A hash of every item's id and content, so an unchanged corpus can skip a rebuild."""
-    h = hashlib.sha256()
-    for r in store.conn.execute("SELECT id, content_hash, canonical_id FROM items ORDER BY id"):
-        h.update(f"{r[0]}\t{r[1]}\t{r[2]}\n".encode())
-    return h.hexdigest()
 
 
 # -- stamps ----------------------------------------------------------------------------------

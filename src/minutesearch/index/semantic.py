@@ -39,7 +39,6 @@ from .engine import REBUILD_HINT
 from .fulltext import (
     excluded_ids,
     fresh_temp_dir,
-    items_digest,
     read_stamp,
     write_stamp,
 )
@@ -422,16 +421,13 @@ def _embed_all(ctx: StageContext, embedder: Embedder, texts: list[str]) -> np.nd
 
 def _mark(store: Store) -> dict[str, Any]:
     """What a stamp records of the store it was built from: the change journal's store id and
-    newest seq (a cursor: the next update reads only the items journalled after it), or the
-    items digest for a store without a journal."""
-    if hasattr(store, "journal_seq") and hasattr(store, "store_id"):
-        return {"store": store.store_id(), "seq": store.journal_seq()}
-    return {"digest": items_digest(store)}
+    newest seq (a cursor: the next update reads only the items journalled after it)."""
+    return {"store": store.store_id(), "seq": store.journal_seq()}
 
 
 def _cursor(stamp: dict[str, Any] | None, store: Store) -> int | None:
     """The journal seq a stamp has applied, when it is a cursor into this store's journal."""
-    if not stamp or not hasattr(store, "journal_seq") or stamp.get("store") != store.store_id():
+    if not stamp or stamp.get("store") != store.store_id():
         return None
     seq = stamp.get("seq")
     return seq if isinstance(seq, int) and 0 <= seq <= store.journal_seq() else None
@@ -452,10 +448,9 @@ def _is_current(ctx: StageContext) -> bool:
         return False
     if ctx.settings.embedder == DISABLED:
         return True
+    # O(1): every journalled change applied (no cursor into this store: update or build)
     cursor = _cursor(stamp, ctx.store)
-    if cursor is not None:  # O(1): every journalled change applied
-        return cursor == ctx.store.journal_seq()
-    return stamp.get("digest") is not None and stamp.get("digest") == items_digest(ctx.store)
+    return cursor is not None and cursor == ctx.store.journal_seq()
 
 
 build_semantic = FunctionStage("build_semantic", _run, is_current_fn=_is_current)
