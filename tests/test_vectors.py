@@ -155,10 +155,44 @@ def test_filtered_search_equals_exact_filtered(
 def test_graph_or_scan_by_cost() -> None:
     """A broad filter walks the graph, a narrow one scans its rows; the crossover grows with
     the index (post-filtered walks fetch more the larger the index is)."""
-    assert V._graph_pays(1_800_000, 400, 1_900_000)  # unfiltered-like
-    assert not V._graph_pays(190_000, 400, 1_900_000)  # a 10 % body filter at 1M items
-    assert V._graph_pays(190_000, 400, 200_000)  # the same rows in a small index
-    assert not V._graph_pays(V.EXACT_FILTER_ROWS, 10, 10**9)
+    one_run = (np.array([0]), np.array([190_000]))
+    scattered = (np.arange(0, 1_900_000, 10), np.arange(0, 1_900_000, 10) + 1)
+    assert V._graph_pays(1_800_000, 400, 1_900_000, V._scan_us(scattered))  # unfiltered-like
+    # A 10 % body filter at 1M items: its rows in one run (the layout) are scanned in place.
+    assert not V._graph_pays(190_000, 400, 1_900_000, V._scan_us(one_run))
+    assert V._graph_pays(190_000, 400, 200_000, V._scan_us(one_run))  # the same in a small index
+    assert not V._graph_pays(V.EXACT_FILTER_ROWS, 10, 10**9, V._scan_us(scattered))
+    # Scattered rows cost a gather on top of the scan.
+    assert V._scan_us(scattered) > V._scan_us(one_run)
+
+
+def test_exact_scan_over_runs_equals_scan_of_gathered_rows(tmp_path: Path) -> None:
+    """Long runs scanned in place, short ones gathered, the candidates merged: the same windows
+    as one exhaustive scan of every allowed row."""
+    m = clustered(6000, seed=5)
+    vi = build(tmp_path, m, ann=False, per_item=3)
+    seg = vi.segments[0]
+    rng = np.random.default_rng(6)
+    for view_min in (8, 10**9):  # long runs in place / everything gathered
+        for share in (0.05, 0.5):
+            items = np.zeros(seg.items, dtype=bool)
+            for start in rng.integers(0, seg.items, 12):  # runs of every length
+                items[start : start + int(rng.integers(1, 400 * share + 2))] = True
+            items |= rng.random(seg.items) < share / 10
+            runs = seg.window_runs(items)
+            allowed = np.zeros(seg.windows, dtype=bool)
+            allowed[V._ranges(*runs)] = True
+            assert (allowed == items[np.asarray(seg.win_item)]).all()
+            q = m[int(rng.integers(0, len(m)))]
+            truth = np.flatnonzero(allowed)[np.argsort(-(m[allowed] @ q), kind="stable")[:20]]
+            orig = V.VIEW_MIN_WINDOWS
+            V.VIEW_MIN_WINDOWS = view_min
+            try:
+                rows, _ = seg.exact(V.quantize(q)[0], q, 20, runs)
+            finally:
+                V.VIEW_MIN_WINDOWS = orig
+            assert allowed[rows].all()
+            assert len(set(rows.tolist()) & set(truth.tolist())) >= 19  # int8: a near-tie may swap
 
 
 def test_selective_filter_still_fills_the_list(

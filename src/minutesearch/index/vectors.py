@@ -26,13 +26,13 @@ The API the recall benchmark (scripts/bench_recall.py) calls::
 
     build_vector_index(folder, matrix_or_chunks, item_ids, starts, *, stamp=None, ann=None)
     vi = VectorIndex.open(folder)
-    rows, scores = vi.search_windows(query_vec, k, mask=None, exact=False)
+    rows, scores = vi.search_windows(query_vec, k, items=None, exact=False)
 
 `matrix_or_chunks` is a float32 (windows x dim) matrix of unit vectors or an iterable of such
 chunks, in item order; `starts[i]` is item i's first window. `ann=True/False` forces the HNSW
 graph on or off (None: by ANN_MIN_WINDOWS). `search_windows` returns global window rows and their
 float16 re-scored cosines, best first; `exact=True` scans every (allowed) int8 row instead of
-walking the graph, then re-scores the same way. `mask` is one bool per window.
+walking the graph, then re-scores the same way. `items` is one bool per item (the filter).
 
 Numbers behind the constants: see ANN_MIN_WINDOWS and HNSW_* below.
 """
@@ -79,13 +79,23 @@ HNSW_EXPANSION_ADD = 128
 HNSW_EXPANSION_SEARCH = 256
 # A filter that leaves at most this many windows is searched exactly over just those rows.
 EXACT_FILTER_ROWS = 100_000
-# Above it, graph walk or exact scan of the allowed rows by their costs, measured at 1M items
-# (1.9M windows, idle machine): a post-filtered walk costs ~6.5 us per result it must fetch
-# (want / share x 1.5: a body filter of 10 % fetched 9,240 windows in 60 ms), the gather + int8
-# scan ~0.2 us per allowed row (189k rows in 39 ms). So the scan wins up to ~240k allowed rows at
-# 1.9M windows (~75k at 189k): the crossover grows with the square root of the index.
+# Above it, graph walk or exact scan of the allowed rows by their costs. A full build lays the
+# items out by (organisation, body, date) (semantic.py), so a body, organisation or date filter
+# allows a few long runs of rows, which are scanned in place; scattered rows (a party, a set of
+# ids) are gathered first. Measured at 1M items (1.9M windows of 384 dims, 2 threads, idle
+# machine; the copy runs at ~3 GB/s here, so gathering costs more than scanning):
+#   - a post-filtered graph walk ~6.5 us per result it must fetch (want / share x 1.5: a body
+#     filter of 10 % fetched 9,240 windows in 60 ms);
+#   - an int8 scan of rows in place 0.08 us per row (190k contiguous rows in 15 ms), plus
+#     ~20 us per run scanned as its own view;
+#   - gathering scattered rows first 0.14 us per row more (190k rows copied in 26 ms).
 GRAPH_US_PER_RESULT = 6.5
-SCAN_US_PER_ROW = 0.2
+SCAN_US_PER_ROW = 0.08
+GATHER_US_PER_ROW = 0.14
+RUN_US = 20.0
+# A run of at least this many windows is scanned as a view of the map; shorter runs are
+# gathered together into one matrix and scanned once.
+VIEW_MIN_WINDOWS = 4_096
 # The delta segment is merged into the main one (a full rebuild from the embedding cache) when
 # it holds more windows than this, or than MERGE_FRACTION of the main segment. Every add
 # rewrites the whole delta (its items re-read from the store, vectors from the cache), so it
@@ -333,6 +343,7 @@ class Segment:
             for name in ("body", "org", "kind", "date", "party", "fp")
         }
         self._sorted_ids: np.ndarray | None = None
+        self._bounds: np.ndarray | None = None
         self.hnsw: Any = None
         if self.meta.get("hnsw"):
             from usearch.index import Index
@@ -400,34 +411,62 @@ class Segment:
             keep &= allowed
         return keep
 
-    def exact(
-        self, q8: np.ndarray, qf: np.ndarray, k: int, rows: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best windows (segment rows, re-scored cosines) among `rows` (None: all),
-        by an exhaustive int8 scan and a float16 re-score of RESCORE_EXTRA * k of them."""
-        from usearch.index import MetricKind, search
+    def bounds(self) -> np.ndarray:
+        """Each item's first window and, last, the window count (int64, items + 1 long)."""
+        if self._bounds is None:
+            self._bounds = np.append(np.asarray(self.starts, dtype=np.int64), self.windows)
+        return self._bounds
 
-        total = self.windows if rows is None else len(rows)
+    def window_runs(self, items: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The runs of windows (starts, ends) of the items a bool per item allows (None: all),
+        found on the items alone: no per-window mask is made."""
+        if items is None:
+            return np.zeros(1, np.int64), np.full(1, self.windows, np.int64)
+        edges = np.flatnonzero(np.diff(items.view(np.int8), prepend=0, append=0))
+        bounds = self.bounds()
+        return bounds[edges[0::2]], bounds[edges[1::2]]
+
+    def exact(
+        self,
+        q8: np.ndarray,
+        qf: np.ndarray,
+        k: int,
+        runs: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best windows (segment rows, re-scored cosines) among the window `runs`
+        (starts, ends; None: all), by an exhaustive int8 scan and a float16 re-score of
+        RESCORE_EXTRA * k of them. Long runs are scanned in place, short ones gathered."""
+        ws, we = runs if runs is not None else self.window_runs(None)
+        lengths = we - ws
+        total = int(lengths.sum())
         if total == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         fetch = min(total, k * RESCORE_EXTRA + 16)
-        data = self.q8 if rows is None else np.asarray(self.q8[rows])
         if fetch >= total:
-            cand = np.arange(total, dtype=np.int64)
-        else:
-            found = search(
-                data,
-                q8,
-                fetch,
-                MetricKind.Cos,
-                exact=True,
-                threads=THREADS if total >= 20_000 else 1,
-            )
-            cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
-            cand = cand[(cand >= 0) & (cand < total)]
-        if rows is not None:
-            cand = rows[cand]
-        return self.rescore(cand, qf, k)
+            return self.rescore(_ranges(ws, we), qf, k)
+        keys: list[np.ndarray] = []
+        dists: list[np.ndarray] = []
+        whole: list[np.ndarray] = []  # runs no longer than the fetch: re-scored entire
+        long_run = lengths >= VIEW_MIN_WINDOWS
+        for a, b in zip(ws[long_run].tolist(), we[long_run].tolist(), strict=True):
+            if b - a <= fetch:
+                whole.append(np.arange(a, b, dtype=np.int64))
+                continue
+            got, d = _scan(self.q8[a:b], q8, fetch)
+            keys.append(got + a)
+            dists.append(d)
+        if not long_run.all():
+            rows = _ranges(ws[~long_run], we[~long_run])
+            if len(rows) <= fetch:
+                whole.append(rows)
+            else:
+                got, d = _scan(np.take(self.q8, rows, axis=0), q8, fetch)
+                keys.append(rows[got])
+                dists.append(d)
+        cand = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        if len(cand) > fetch:
+            cand = cand[np.argpartition(np.concatenate(dists), fetch - 1)[:fetch]]
+        return self.rescore(np.concatenate([cand, *whole]), qf, k)
 
     def rescore(self, cand: np.ndarray, qf: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates' float16 cosines, the k best first (ties by row)."""
@@ -439,12 +478,11 @@ class Segment:
         return cand[best], scores[best].astype(np.float32)
 
     def ann(
-        self, q8: np.ndarray, qf: np.ndarray, k: int, allowed: np.ndarray | None
+        self, q8: np.ndarray, qf: np.ndarray, k: int, items: np.ndarray | None, n_allowed: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best allowed windows by the HNSW graph, post-filtered by `allowed` (a bool per
-        window, or None), growing the fetch until k pass; exact over the allowed rows when the
-        fetch would pass MAX_ANN_FETCH."""
-        n_allowed = self.windows if allowed is None else int(allowed.sum())
+        """The k best windows of the allowed items (a bool per item, or None: all) by the HNSW
+        graph, post-filtered, growing the fetch until k pass; exact over the allowed rows when
+        the fetch would pass MAX_ANN_FETCH. `n_allowed`: the windows the items hold."""
         k = min(k, n_allowed)
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -457,23 +495,77 @@ class Segment:
             found = self.hnsw.search(q8, fetch, threads=1)
             cand = np.asarray(found.keys, dtype=np.int64).reshape(-1)
             cand = cand[(cand >= 0) & (cand < self.windows)]
-            if allowed is not None:
-                cand = cand[allowed[cand]]
+            if items is not None:
+                cand = cand[items[self.win_item[cand]]]
             if len(cand) >= k or len(cand) >= n_allowed:
                 return self.rescore(cand, qf, k)
             if fetch >= self.windows:
                 break
             fetch *= 4
-        rows = None if allowed is None else np.flatnonzero(allowed)
-        return self.exact(q8, qf, k, rows)
+        return self.exact(q8, qf, k, self.window_runs(items))
 
 
-def _graph_pays(n_allowed: int, k: int, windows: int) -> bool:
-    """Whether a post-filtered graph walk is cheaper than scanning the allowed rows exactly."""
+def _scan(data: np.ndarray, q8: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `fetch` nearest rows of an int8 matrix by an exhaustive (SIMD) cosine scan: their
+    positions in `data` and int8 cosine distances."""
+    from usearch.index import MetricKind, search
+
+    found = search(
+        data,
+        q8,
+        fetch,
+        MetricKind.Cos,
+        exact=True,
+        threads=THREADS if len(data) >= 20_000 else 1,
+    )
+    keys = np.asarray(found.keys, dtype=np.int64).reshape(-1)
+    dists = np.asarray(found.distances, dtype=np.float32).reshape(-1)
+    ok = (keys >= 0) & (keys < len(data))
+    return keys[ok], dists[ok]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The rows of the ranges [starts[i], ends[i]) concatenated (vectorised: no Python loop)."""
+    lengths = ends - starts
+    keep = lengths > 0
+    starts, lengths = starts[keep], lengths[keep]
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+
+
+def _scan_us(runs: tuple[np.ndarray, np.ndarray]) -> float:
+    """The estimated cost of Segment.exact over these window runs, in microseconds."""
+    lengths = runs[1] - runs[0]
+    in_place = lengths[lengths >= VIEW_MIN_WINDOWS]
+    gathered = int(lengths.sum()) - int(in_place.sum())
+    return (
+        float(lengths.sum()) * SCAN_US_PER_ROW
+        + gathered * GATHER_US_PER_ROW
+        + (len(in_place) + (gathered > 0)) * RUN_US
+    )
+
+
+def _graph_pays(n_allowed: int, k: int, windows: int, scan_us: float) -> bool:
+    """Whether a post-filtered graph walk is cheaper than scanning the allowed rows exactly
+    (which costs `scan_us`, by _scan_us)."""
     if n_allowed <= EXACT_FILTER_ROWS:
         return False
     fetch = (k * ANN_EXTRA + 16) * windows / n_allowed * 1.5
-    return fetch * GRAPH_US_PER_RESULT < n_allowed * SCAN_US_PER_ROW
+    return fetch * GRAPH_US_PER_RESULT < scan_us
+
+
+@dataclass(slots=True)
+class _SegmentPlan:
+    """A filtered search's view of one segment: its allowed items and their window runs."""
+
+    n: int
+    segment: Segment
+    items: np.ndarray | None
+    runs: tuple[np.ndarray, np.ndarray]
+    n_allowed: int
 
 
 class VectorIndex:
@@ -615,43 +707,51 @@ class VectorIndex:
 
     # -- search
 
+    def _plan(self, items: np.ndarray | None) -> list[_SegmentPlan]:
+        """Per segment: the allowed items (None: all), their window runs and window count."""
+        plans = []
+        for n, seg in enumerate(self.segments):
+            if items is None:
+                local = ~self.dead[n] if self.dead[n].any() else None
+            else:
+                local = items[self.item_offsets[n] : self.item_offsets[n + 1]] & ~self.dead[n]
+            if local is not None and local.all():
+                local = None
+            runs = seg.window_runs(local)
+            n_allowed = int((runs[1] - runs[0]).sum())
+            if n_allowed:
+                plans.append(_SegmentPlan(n, seg, local, runs, n_allowed))
+        return plans
+
     def search_windows(
         self,
         query_vec: np.ndarray,
         k: int,
-        mask: np.ndarray | None = None,
+        items: np.ndarray | None = None,
         *,
         exact: bool = False,
+        plans: list[_SegmentPlan] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best windows (global rows, float16 re-scored cosines, best first) among those
-        `mask` allows (a bool per window; None: every live window). `exact`: scan every int8
-        row instead of the HNSW graph (both re-score their candidates in float16)."""
+        """The k best windows (global rows, float16 re-scored cosines, best first) of the items
+        `items` allows (a bool per global item; None: every live item). `exact`: scan every
+        allowed int8 row instead of the HNSW graph (both re-score their candidates in float16).
+        Filtered, the graph is walked only where that costs less than scanning the allowed
+        rows (by _graph_pays)."""
         qf = np.asarray(query_vec, dtype=np.float32).reshape(-1)
         qf = qf / max(float(np.linalg.norm(qf)), 1e-12)
         q8 = quantize(qf)[0]
-        if mask is None:
-            mask = self.alive_windows()
         rows_out: list[np.ndarray] = []
         scores_out: list[np.ndarray] = []
-        for n, seg in enumerate(self.segments):
-            lo, hi = int(self.win_offsets[n]), int(self.win_offsets[n + 1])
-            local = None if mask is None else mask[lo:hi]
-            if local is not None and local.all():
-                local = None
-            n_allowed = seg.windows if local is None else int(local.sum())
-            if not n_allowed:
-                continue
-            if (
-                seg.hnsw is not None
-                and not exact
-                and (local is None or _graph_pays(n_allowed, k, seg.windows))
-            ):
-                rows, scores = seg.ann(q8, qf, k, local)
+        for p in plans if plans is not None else self._plan(items):
+            seg = p.segment
+            graph = seg.hnsw is not None and not exact
+            if graph and p.items is not None:
+                graph = _graph_pays(p.n_allowed, k, seg.windows, _scan_us(p.runs))
+            if graph:
+                rows, scores = seg.ann(q8, qf, k, p.items, p.n_allowed)
             else:
-                rows, scores = seg.exact(
-                    q8, qf, k, None if local is None else np.flatnonzero(local)
-                )
-            rows_out.append(rows + lo)
+                rows, scores = seg.exact(q8, qf, k, p.runs)
+            rows_out.append(rows + int(self.win_offsets[p.n]))
             scores_out.append(scores)
         if not rows_out:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -669,16 +769,15 @@ class VectorIndex:
         exact: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The `depth` best items (global rows, best-window cosine, best first) among those
-        `item_mask` allows: windows are fetched (at least 3 x depth, growing) until `depth`
+        `item_mask` allows: windows are fetched (at least 2 x depth, growing) until `depth`
         distinct items are found or every allowed window has been ranked."""
-        wmask = self.alive_windows() if item_mask is None else self.window_mask(item_mask)
-        n_allowed = self.n_windows if wmask is None else int(wmask.sum())
+        plans = self._plan(item_mask)
+        n_allowed = sum(p.n_allowed for p in plans)
         if not n_allowed or depth <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        full = wmask is None or bool(wmask.all())
         k = min(n_allowed, max(depth * 2, 32))
         while True:
-            rows, scores = self.search_windows(query_vec, k, None if full else wmask, exact=exact)
+            rows, scores = self.search_windows(query_vec, k, exact=exact, plans=plans)
             items = self.window_items(rows)
             _, first = np.unique(items, return_index=True)  # rows come best first
             first = first[np.lexsort((items[first], -scores[first]))]
