@@ -166,7 +166,9 @@ def test_graph_or_scan_by_cost() -> None:
     assert V._scan_us(scattered) > V._scan_us(one_run)
 
 
-def test_exact_scan_over_runs_equals_scan_of_gathered_rows(tmp_path: Path) -> None:
+def test_exact_scan_over_runs_equals_scan_of_gathered_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Long runs scanned in place, short ones gathered, the candidates merged: the same windows
     as one exhaustive scan of every allowed row."""
     m = clustered(6000, seed=5)
@@ -185,12 +187,8 @@ def test_exact_scan_over_runs_equals_scan_of_gathered_rows(tmp_path: Path) -> No
             assert (allowed == items[np.asarray(seg.win_item)]).all()
             q = m[int(rng.integers(0, len(m)))]
             truth = np.flatnonzero(allowed)[np.argsort(-(m[allowed] @ q), kind="stable")[:20]]
-            orig = V.VIEW_MIN_WINDOWS
-            V.VIEW_MIN_WINDOWS = view_min
-            try:
-                rows, _ = seg.exact(V.quantize(q)[0], q, 20, runs)
-            finally:
-                V.VIEW_MIN_WINDOWS = orig
+            monkeypatch.setattr(V, "VIEW_MIN_WINDOWS", view_min)
+            rows, _ = seg.exact(V.quantize(q)[0], q, 20, runs)
             assert allowed[rows].all()
             assert len(set(rows.tolist()) & set(truth.tolist())) >= 19  # int8: a near-tie may swap
 
@@ -385,3 +383,23 @@ def test_vector_filter_passes_what_sql_passes(
     assert want is not None and flt is not None
     got = {vi.ids[n] for n in np.flatnonzero(vi.item_mask(flt))}
     assert got == want
+
+
+def test_date_filter_by_day_codes_equals_byte_comparison(tmp_path: Path) -> None:
+    """Dates filtered through the distinct-day table give the masks a byte comparison of every
+    item's date gives (segments written before day.npy existed still take that path)."""
+    m = clustered(600)
+    vi = build(tmp_path, m, ann=False)
+    seg = vi.segments[0]
+    filters = [
+        ItemFilter(since="2015"),
+        ItemFilter(until="2013~"),
+        ItemFilter(since="2012-03", until="2019-05-15"),
+        ItemFilter(since="2030"),
+    ]
+    by_code = [seg.filter_mask(f) for f in filters]
+    assert 0 < int(by_code[0].sum()) < seg.items and not by_code[3].any()
+    del seg.meta["days"]
+    del seg._attrs["day"]
+    for f, want in zip(filters, by_code, strict=True):
+        assert (seg.filter_mask(f) == want).all()

@@ -15,6 +15,8 @@ opens it)::
                          first window, fingerprint (id, content hash, canonical id, document)
     <segment>/body.npy, org.npy, kind.npy, date.npy, party.npy  per-item filter attributes
                          (codes into meta.json's vocabularies; date as bytes; party as packed bits)
+    <segment>/day.npy    int32: each item's date as its index in meta.json's sorted "days"
+                         (optional: segments written before it filter on date.npy)
     <segment>/hnsw.usearch  usearch HNSW over q8 (main segment above ANN_MIN_WINDOWS only)
 
 Every array is opened memory-mapped, so opening costs a few small reads and RSS grows only with
@@ -202,7 +204,12 @@ def write_segment(
     np.save(folder / "body.npy", np.array([vocab["body"].code(x.body) for x in a], np.int32))
     np.save(folder / "org.npy", np.array([vocab["org"].code(x.org) for x in a], np.int32))
     np.save(folder / "kind.npy", np.array([vocab["kind"].code(x.kind) for x in a], np.int32))
-    np.save(folder / "date.npy", np.array([(x.date or "").encode() for x in a], dtype="S10"))
+    dates = np.array([(x.date or "").encode() for x in a], dtype="S10")
+    np.save(folder / "date.npy", dates)
+    # Each date as its rank among the segment's distinct dates: a date filter is then decided
+    # once per distinct date and spread by code (a 1M-item byte comparison cost 8 ms).
+    day_names, day_code = np.unique(dates, return_inverse=True)
+    np.save(folder / "day.npy", day_code.astype(np.int32).reshape(-1))
     np.save(folder / "fp.npy", np.array([x.fingerprint for x in a], dtype="S16"))
     for x in a:
         for p in sorted(x.parties):
@@ -221,6 +228,7 @@ def write_segment(
         "dim": dim,
         "hnsw": bool(use_ann and windows),
         "vocab": {k: v.names for k, v in vocab.items()},
+        "days": [d.decode() for d in day_names.tolist()],
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return meta
@@ -340,7 +348,8 @@ class Segment:
         # maps stay readable where a lazy open would not.
         self._attrs: dict[str, np.ndarray] = {
             name: _load(folder / f"{name}.npy")
-            for name in ("body", "org", "kind", "date", "party", "fp")
+            for name in ("body", "org", "kind", "date", "party", "fp", "day")
+            if (folder / f"{name}.npy").exists()
         }
         self._sorted_ids: np.ndarray | None = None
         self._bounds: np.ndarray | None = None
@@ -390,12 +399,16 @@ class Segment:
             codes = [n for n, v in enumerate(vocab["kind"]) if v == f.kind]
             keep &= np.isin(self.attr("kind"), np.asarray(codes, dtype=np.int32))
         if f.since is not None or f.until is not None:
-            dates = self.attr("date")
-            keep &= dates != b""
+            days = self.meta.get("days")
+            if days and "days" not in self._attrs:
+                self._attrs["days"] = np.array([d.encode() for d in days], dtype="S10")
+            dates = self._attrs["days"] if days else self.attr("date")
+            ok = dates != b""
             if f.since is not None:
-                keep &= dates >= str(f.since).encode()
+                ok &= dates >= str(f.since).encode()
             if f.until is not None:
-                keep &= dates <= str(f.until).encode()
+                ok &= dates <= str(f.until).encode()
+            keep &= ok[self.attr("day")] if days else ok
         if f.party is not None:
             party = str(f.party).upper()
             names = vocab["party"]
