@@ -152,18 +152,26 @@ def test_filtered_search_equals_exact_filtered(
     assert same == 15 if not ann else same >= 14
 
 
-def test_graph_or_scan_by_cost() -> None:
+def test_graph_or_scan_by_cost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A broad filter walks the graph, a narrow one scans its rows; the crossover grows with
-    the index (post-filtered walks fetch more the larger the index is)."""
+    the index (post-filtered walks fetch more the larger the index is); rows in long runs
+    cost less than scattered ones, and a segment with a sketch scans for less."""
+    monkeypatch.setattr(V, "SKETCH_MIN_WINDOWS", 2000)
+    seg = build(tmp_path / "sketched", clustered(3000, dim=V.SKETCH_DIMS * 2), ann=False)
+    plain = build(tmp_path / "plain", clustered(1000, dim=V.SKETCH_DIMS * 2), ann=False)
+    seg_s, seg_p = seg.segments[0], plain.segments[0]
+    assert seg_s.sketch is not None and seg_p.sketch is None
     one_run = (np.array([0]), np.array([190_000]))
     scattered = (np.arange(0, 1_900_000, 10), np.arange(0, 1_900_000, 10) + 1)
-    assert V._graph_pays(1_800_000, 400, 1_900_000, V._scan_us(scattered))  # unfiltered-like
+    wide = (np.array([0]), np.array([1_200_000]))
+    assert V._graph_pays(1_800_000, 400, 1_900_000, seg_p.scan_us(scattered, 400))
     # A 10 % body filter at 1M items: its rows in one run (the layout) are scanned in place.
-    assert not V._graph_pays(190_000, 400, 1_900_000, V._scan_us(one_run))
-    assert V._graph_pays(190_000, 400, 200_000, V._scan_us(one_run))  # the same in a small index
-    assert not V._graph_pays(V.EXACT_FILTER_ROWS, 10, 10**9, V._scan_us(scattered))
-    # Scattered rows cost a gather on top of the scan.
-    assert V._scan_us(scattered) > V._scan_us(one_run)
+    assert not V._graph_pays(190_000, 400, 1_900_000, seg_p.scan_us(one_run, 400))
+    most = (np.array([0]), np.array([1_500_000]))  # a broad filter: the walk is short
+    assert V._graph_pays(1_500_000, 400, 1_900_000, seg_p.scan_us(most, 400))
+    assert not V._graph_pays(V.EXACT_FILTER_ROWS, 10, 10**9, seg_p.scan_us(scattered, 10))
+    assert seg_p.scan_us(scattered, 400) > seg_p.scan_us(one_run, 400)  # the gather
+    assert seg_s.scan_us(wide, 400) < seg_p.scan_us(wide, 400)  # the sketch
 
 
 def test_exact_scan_over_runs_equals_scan_of_gathered_rows(
@@ -403,3 +411,30 @@ def test_date_filter_by_day_codes_equals_byte_comparison(tmp_path: Path) -> None
     del seg._attrs["day"]
     for f, want in zip(filters, by_code, strict=True):
         assert (seg.filter_mask(f) == want).all()
+
+
+def test_sketch_scan_keeps_the_exact_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big scan reads the principal-axes sketch first and q8 only for the rows it keeps: the
+    same top windows as the full int8 scan (the sketch keeps 5 % of the rows, here more than
+    enough), for whole-segment and filtered scans alike; small segments get no sketch."""
+    monkeypatch.setattr(V, "SKETCH_MIN_WINDOWS", 2000)
+    monkeypatch.setattr(V, "SKETCH_DIMS", 32)
+    m = clustered(6000, seed=7)
+    vi = build(tmp_path, m, ann=False)
+    seg = vi.segments[0]
+    assert seg.sketch is not None and seg.sketch.shape == (6000, 32)
+    rng = np.random.default_rng(8)
+    agree = 0
+    for j in rng.integers(0, len(m), 10):
+        q = m[j]
+        items = rng.random(seg.items) < 0.6
+        runs = seg.window_runs(items)
+        monkeypatch.setattr(V, "SKETCH_MIN_ROWS", 10**9)  # the plain int8 scan
+        plain, _ = seg.exact(V.quantize(q)[0], q, 20, runs)
+        monkeypatch.setattr(V, "SKETCH_MIN_ROWS", 100)
+        sketched, _ = seg.exact(V.quantize(q)[0], q, 20, runs)
+        assert items[np.asarray(seg.win_item)[sketched]].all()
+        agree += len(set(plain.tolist()) & set(sketched.tolist()))
+    assert agree >= 0.97 * 200
+    small = build(tmp_path / "small", clustered(400), ann=False)
+    assert small.segments[0].sketch is None

@@ -47,6 +47,7 @@ import os
 import shutil
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,20 +85,40 @@ EXACT_FILTER_ROWS = 100_000
 # Above it, graph walk or exact scan of the allowed rows by their costs. A full build lays the
 # items out by (organisation, body, date) (semantic.py), so a body, organisation or date filter
 # allows a few long runs of rows, which are scanned in place; scattered rows (a party, a set of
-# ids) are gathered first. Measured at 1M items (1.9M windows of 384 dims, 2 threads, idle
-# machine; the copy runs at ~3 GB/s here, so gathering costs more than scanning):
-#   - a post-filtered graph walk ~6.5 us per result it must fetch (want / share x 1.5: a body
-#     filter of 10 % fetched 9,240 windows in 60 ms);
-#   - an int8 scan of rows in place 0.08 us per row (190k contiguous rows in 15 ms), plus
-#     ~20 us per run scanned as its own view;
-#   - gathering scattered rows first 0.14 us per row more (190k rows copied in 26 ms).
-GRAPH_US_PER_RESULT = 6.5
-SCAN_US_PER_ROW = 0.08
+# ids) are gathered first. Scans are numkong dot products over int8 in THREADS threads (they
+# release the GIL), times each row's 1 / norm; usearch's exhaustive search kept a heap per row
+# and cost 0.08 us a row. Measured at 1M items (1.9M windows of 384 dims, 2 threads, idle
+# machine, the filters of `make bench`), per allowed row or fetched result:
+#   - a post-filtered graph walk ~3.7 us per result it must fetch (want / share x 1.5: 2.2k
+#     results for a 42 % party filter in 6.5-8.5 ms, 9.2k for a 10 % body filter in 37-40 ms);
+#   - an int8 scan of rows in place 0.024 us (190k contiguous rows in 5 ms), plus ~40 us per
+#     run scanned as its own view; gathering scattered rows first 0.14 us more (313k rows of a
+#     party filter: 52 ms), which is what the sketch below is for.
+GRAPH_US_PER_RESULT = 3.7
+SCAN_US_PER_ROW = 0.024
 GATHER_US_PER_ROW = 0.14
-RUN_US = 20.0
+RUN_US = 40.0
+PARALLEL_ROWS = 32_768  # a scan of at least this many rows is split over THREADS threads
 # A run of at least this many windows is scanned as a view of the map; shorter runs are
 # gathered together into one matrix and scanned once.
 VIEW_MIN_WINDOWS = 4_096
+# The sketch: every window projected on the main segment's first SKETCH_DIMS principal axes, in
+# int8 (a third of q8's bytes). A scan of more than SKETCH_MIN_ROWS rows reads the sketch
+# first, keeps the best SKETCH_SHARE of the rows (at least SKETCH_OVERSAMPLE x the fetch), and
+# scans only those in q8 (then float16 as always). At 1M items (96 dims): the 313k scattered
+# rows of a party filter in 15-17 ms (52 ms without), 347k rows of a date filter in 9-10 ms
+# (17 ms). Recall of the exact path through the sketch on 4,977 real e5 windows, keeping 5 % of
+# the rows (`ann_recall_at_10_real_sketch`, scripts/bench_recall.py), items eval / held-out:
+# 96 dims 0.965 / 0.976, 96 dims keeping 8 % 0.978 / 0.993, 128 dims 0.979 / 0.992 (the HNSW
+# path: 0.982 / 0.997); 128 dims cost about what 96 keeping 8 % do.
+SKETCH_DIMS = 128
+SKETCH_MIN_WINDOWS = ANN_MIN_WINDOWS
+SKETCH_MIN_ROWS = EXACT_FILTER_ROWS
+SKETCH_SHARE = 0.05
+SKETCH_OVERSAMPLE = 8
+SKETCH_SAMPLE = 20_000  # windows the principal axes are fitted on (evenly spaced)
+SKETCH_US_PER_ROW = 0.015
+SKETCH_GATHER_US_PER_ROW = 0.035
 # The delta segment is merged into the main one (a full rebuild from the embedding cache) when
 # it holds more windows than this, or than MERGE_FRACTION of the main segment. Every add
 # rewrites the whole delta (its items re-read from the store, vectors from the cache), so it
@@ -111,6 +132,7 @@ RESCORE_EXTRA = 2  # int8 candidates fetched per wanted window by a scan, re-sco
 ANN_EXTRA = 1.5  # the same for the graph (its cost grows with the fetch)
 CHUNK_WINDOWS = 65_536  # streaming unit when writing, scanning and building the graph
 THREADS = 2
+FILTER_CACHE = 16  # ItemFilters whose masks and search plans an opened index keeps
 
 ENV_FORCE_ANN = "MINUTESEARCH_FORCE_ANN"  # "1": HNSW at any size (eval of the ANN path)
 
@@ -180,12 +202,16 @@ def write_segment(
     (never the whole float32 matrix in memory); returns its meta."""
     folder.mkdir(parents=True)
     windows = 0
+    inv: list[np.ndarray] = []
     with open(folder / "q8.bin", "wb") as q8, open(folder / "f16.bin", "wb") as f16:
         for chunk in _chunks(vectors):
             c = np.asarray(chunk, dtype=np.float32).reshape(-1, dim)
-            q8.write(quantize(c).tobytes())
+            rows = quantize(c) if len(c) else np.zeros((0, dim), np.int8)
+            q8.write(rows.tobytes())
             f16.write(c.astype(np.float16).tobytes())
+            inv.append(_inv_norms(rows))
             windows += len(c)
+    np.save(folder / "q8inv.npy", np.concatenate([np.zeros(0, np.float32), *inv]))
     n = len(item_ids)
     st = np.asarray(starts, dtype=np.int64).reshape(n)
     if n and (st[0] != 0 or np.any(np.diff(st) < 1) or st[-1] >= windows):
@@ -222,11 +248,15 @@ def write_segment(
     use_ann = ann if ann is not None else windows >= max(1, ann_min_windows())
     if use_ann and windows:
         _build_hnsw(folder, windows, dim)
+    use_sketch = windows >= max(SKETCH_DIMS * 4, SKETCH_MIN_WINDOWS) and dim > SKETCH_DIMS
+    if use_sketch:
+        _write_sketch(folder, windows, dim)
     meta = {
         "windows": windows,
         "items": n,
         "dim": dim,
         "hnsw": bool(use_ann and windows),
+        "sketch": SKETCH_DIMS if use_sketch else 0,
         "vocab": {k: v.names for k, v in vocab.items()},
         "days": [d.decode() for d in day_names.tolist()],
     }
@@ -255,6 +285,27 @@ def _build_hnsw(folder: Path, windows: int, dim: int) -> None:
         index.add(np.arange(start, start + len(rows), dtype=np.uint64), rows, threads=THREADS)
     index.save(str(folder / "hnsw.usearch"))
     del index
+
+
+def _write_sketch(folder: Path, windows: int, dim: int) -> None:
+    """sketch.bin (int8 windows x SKETCH_DIMS) and sketch.npz (mean, axes, scale): each window's
+    coordinates on the principal axes of an evenly spaced sample, each axis scaled to int8.
+    Ranking by the sketch's inner product ranks by cosine to a good approximation (the windows
+    are unit vectors; the mean only adds a constant)."""
+    f16 = np.memmap(folder / "f16.bin", np.float16, "r", shape=(windows, dim))
+    step = max(1, windows // SKETCH_SAMPLE)
+    sample = np.asarray(f16[::step][:SKETCH_SAMPLE], dtype=np.float32)
+    mean = sample.mean(axis=0)
+    _, _, axes = np.linalg.svd(sample - mean, full_matrices=False)
+    proj = np.ascontiguousarray(axes[:SKETCH_DIMS].T, dtype=np.float32)
+    scale = np.maximum(np.abs((sample - mean) @ proj).max(axis=0), 1e-6) / 127.0
+    with open(folder / "sketch.bin", "wb") as out:
+        for start in range(0, windows, CHUNK_WINDOWS):
+            block = np.asarray(f16[start : start + CHUNK_WINDOWS], dtype=np.float32)
+            z = np.clip(np.round((block - mean) @ proj / scale), -127, 127)
+            out.write(z.astype(np.int8).tobytes())
+    np.savez(folder / "sketch.npz", mean=mean, proj=proj, scale=scale.astype(np.float32))
+    del f16
 
 
 def segment_name(kind: str) -> str:
@@ -353,6 +404,16 @@ class Segment:
         }
         self._sorted_ids: np.ndarray | None = None
         self._bounds: np.ndarray | None = None
+        self.sketch: np.ndarray | None = None
+        self._sketch_proj: np.ndarray | None = None
+        if self.meta.get("sketch") and self.windows:
+            shape_s = (self.windows, int(self.meta["sketch"]))
+            self.sketch = np.memmap(folder / "sketch.bin", np.int8, "r", shape=shape_s).view(
+                np.ndarray
+            )
+            with np.load(folder / "sketch.npz") as z:
+                # The query side: its projection times each axis' scale undoes the scaling.
+                self._sketch_proj = (z["proj"] * z["scale"][None, :]).astype(np.float32)
         self.hnsw: Any = None
         if self.meta.get("hnsw"):
             from usearch.index import Index
@@ -439,47 +500,68 @@ class Segment:
         bounds = self.bounds()
         return bounds[edges[0::2]], bounds[edges[1::2]]
 
+    def inv_norm(self) -> np.ndarray:
+        """1 / |row| of every q8 row (float32): q8 . query x this ranks rows by cosine.
+        Written at build (q8inv.npy); computed chunk-wise for segments written before it."""
+        if "q8inv" not in self._attrs:
+            path = self.folder / "q8inv.npy"
+            if path.exists():
+                self._attrs["q8inv"] = _load(path)
+            else:
+                self._attrs["q8inv"] = np.concatenate(
+                    [np.zeros(0, np.float32)]
+                    + [
+                        _inv_norms(self.q8[start : start + CHUNK_WINDOWS])
+                        for start in range(0, self.windows, CHUNK_WINDOWS)
+                    ]
+                )
+        return self._attrs["q8inv"]
+
     def exact(
         self,
         q8: np.ndarray,
         qf: np.ndarray,
         k: int,
         runs: tuple[np.ndarray, np.ndarray] | None = None,
+        short: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The k best windows (segment rows, re-scored cosines) among the window `runs`
         (starts, ends; None: all), by an exhaustive int8 scan and a float16 re-score of
-        RESCORE_EXTRA * k of them. Long runs are scanned in place, short ones gathered."""
+        RESCORE_EXTRA * k of them. Long runs are scanned in place, short ones gathered (their
+        rows: `short`, when the caller has them); a big scan reads the sketch first and q8
+        only for the rows it keeps."""
         ws, we = runs if runs is not None else self.window_runs(None)
-        lengths = we - ws
-        total = int(lengths.sum())
+        total = int((we - ws).sum())
         if total == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         fetch = min(total, k * RESCORE_EXTRA + 16)
         if fetch >= total:
             return self.rescore(_ranges(ws, we), qf, k)
-        keys: list[np.ndarray] = []
-        dists: list[np.ndarray] = []
-        whole: list[np.ndarray] = []  # runs no longer than the fetch: re-scored entire
-        long_run = lengths >= VIEW_MIN_WINDOWS
-        for a, b in zip(ws[long_run].tolist(), we[long_run].tolist(), strict=True):
-            if b - a <= fetch:
-                whole.append(np.arange(a, b, dtype=np.int64))
-                continue
-            got, d = _scan(self.q8[a:b], q8, fetch)
-            keys.append(got + a)
-            dists.append(d)
-        if not long_run.all():
-            rows = _ranges(ws[~long_run], we[~long_run])
-            if len(rows) <= fetch:
-                whole.append(rows)
-            else:
-                got, d = _scan(np.take(self.q8, rows, axis=0), q8, fetch)
-                keys.append(rows[got])
-                dists.append(d)
-        cand = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-        if len(cand) > fetch:
-            cand = cand[np.argpartition(np.concatenate(dists), fetch - 1)[:fetch]]
-        return self.rescore(np.concatenate([cand, *whole]), qf, k)
+        inv = self.inv_norm()
+        if self.sketch is not None and self._sketch_proj is not None and total > SKETCH_MIN_ROWS:
+            wide = max(fetch * SKETCH_OVERSAMPLE, int(total * SKETCH_SHARE))
+            qs = quantize(qf @ self._sketch_proj)[0]
+            cand = np.sort(_scan_runs(self.sketch, ws, we, qs, wide, None, 0.1, short))
+            scores = _dots(np.take(self.q8, cand, axis=0), q8) * inv[cand]
+            return self.rescore(cand[_top(scores, fetch)], qf, k)
+        return self.rescore(_scan_runs(self.q8, ws, we, q8, fetch, inv, 0.0, short), qf, k)
+
+    def scan_us(self, runs: tuple[np.ndarray, np.ndarray], k: int) -> float:
+        """The estimated cost of `exact` over these window runs, in microseconds."""
+        lengths = runs[1] - runs[0]
+        total = int(lengths.sum())
+        in_place = lengths[lengths >= VIEW_MIN_WINDOWS]
+        gathered = total - int(in_place.sum())
+        calls = (len(in_place) + (gathered > 0)) * RUN_US
+        if self.sketch is None or total <= SKETCH_MIN_ROWS:
+            return total * SCAN_US_PER_ROW + gathered * GATHER_US_PER_ROW + calls
+        wide = max((k * RESCORE_EXTRA + 16) * SKETCH_OVERSAMPLE, total * SKETCH_SHARE)
+        return (
+            total * SKETCH_US_PER_ROW
+            + gathered * SKETCH_GATHER_US_PER_ROW
+            + calls
+            + wide * (SCAN_US_PER_ROW + GATHER_US_PER_ROW)
+        )
 
     def rescore(self, cand: np.ndarray, qf: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates' float16 cosines, the k best first (ties by row)."""
@@ -518,23 +600,90 @@ class Segment:
         return self.exact(q8, qf, k, self.window_runs(items))
 
 
-def _scan(data: np.ndarray, q8: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `fetch` nearest rows of an int8 matrix by an exhaustive (SIMD) cosine scan: their
-    positions in `data` and int8 cosine distances."""
-    from usearch.index import MetricKind, search
+_POOL: Any = None
 
-    found = search(
-        data,
-        q8,
-        fetch,
-        MetricKind.Cos,
-        exact=True,
-        threads=THREADS if len(data) >= 20_000 else 1,
-    )
-    keys = np.asarray(found.keys, dtype=np.int64).reshape(-1)
-    dists = np.asarray(found.distances, dtype=np.float32).reshape(-1)
-    ok = (keys >= 0) & (keys < len(data))
-    return keys[ok], dists[ok]
+
+def _dots(data: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """query . every row of an int8 matrix, as float32 (exact int32 sums), by numkong's SIMD
+    kernels in THREADS threads (they release the GIL): ~0.024 us a 384-byte row here, a third
+    of an exhaustive usearch search, which keeps a heap as it goes."""
+    import numkong
+
+    q = np.ascontiguousarray(query, dtype=np.int8).reshape(1, -1)
+    n = len(data)
+
+    def dots(part: np.ndarray) -> np.ndarray:
+        if not len(part):
+            return np.zeros(0, np.float32)
+        got = numkong.cdist(q, part, metric="dot", out_dtype="float32")
+        return np.asarray(got, dtype=np.float32).reshape(-1)
+
+    if n < PARALLEL_ROWS or THREADS < 2:
+        return dots(data)
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(THREADS, thread_name_prefix="minutesearch-scan")
+    cuts = np.linspace(0, n, THREADS + 1).astype(np.int64).tolist()
+    parts = [data[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    return np.concatenate(list(_POOL.map(dots, parts)))
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest scores (in no particular order)."""
+    if count >= len(scores):
+        return np.arange(len(scores), dtype=np.int64)
+    return np.argpartition(-scores, count - 1)[:count]
+
+
+def _inv_norms(block: np.ndarray) -> np.ndarray:
+    rows = np.asarray(block, dtype=np.float32)
+    return (1.0 / np.maximum(np.linalg.norm(rows, axis=1), 1e-6)).astype(np.float32)
+
+
+def _scan_runs(
+    data: np.ndarray,
+    ws: np.ndarray,
+    we: np.ndarray,
+    query: np.ndarray,
+    fetch: int,
+    inv: np.ndarray | None,
+    share: float = 0.0,
+    short: np.ndarray | None = None,
+) -> np.ndarray:
+    """The `fetch` rows among the runs [ws, we) of `data` nearest the query by dot product
+    (times `inv`, each row's 1 / norm, for a cosine): long runs scanned in place, short ones
+    gathered into one matrix, the candidates merged by score. With `share`, a part keeps only
+    its share of `fetch` (by its rows, with `fetch` * `share` to spare) before the merge."""
+    lengths = we - ws
+    total = max(1, int(lengths.sum()))
+
+    def best(rows: np.ndarray, scores: np.ndarray) -> None:
+        n = len(rows)
+        count = min(n, int(fetch * n / total) + int(fetch * share) + 1) if share else fetch
+        top = _top(scores, count)
+        keys.append(rows[top])
+        kept.append(scores[top])
+
+    keys: list[np.ndarray] = []
+    kept: list[np.ndarray] = []
+    long_run = lengths >= VIEW_MIN_WINDOWS
+    for a, b in zip(ws[long_run].tolist(), we[long_run].tolist(), strict=True):
+        scores = _dots(data[a:b], query)
+        if inv is not None:
+            scores *= inv[a:b]
+        best(np.arange(a, b, dtype=np.int64), scores)
+    if not long_run.all():
+        rows = short if short is not None else _ranges(ws[~long_run], we[~long_run])
+        scores = _dots(np.take(data, rows, axis=0), query)
+        if inv is not None:
+            scores *= inv[rows]
+        best(rows, scores)
+    cand = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    if len(cand) > fetch:
+        cand = cand[_top(np.concatenate(kept), fetch)]
+    return cand
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -549,21 +698,9 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
-def _scan_us(runs: tuple[np.ndarray, np.ndarray]) -> float:
-    """The estimated cost of Segment.exact over these window runs, in microseconds."""
-    lengths = runs[1] - runs[0]
-    in_place = lengths[lengths >= VIEW_MIN_WINDOWS]
-    gathered = int(lengths.sum()) - int(in_place.sum())
-    return (
-        float(lengths.sum()) * SCAN_US_PER_ROW
-        + gathered * GATHER_US_PER_ROW
-        + (len(in_place) + (gathered > 0)) * RUN_US
-    )
-
-
 def _graph_pays(n_allowed: int, k: int, windows: int, scan_us: float) -> bool:
     """Whether a post-filtered graph walk is cheaper than scanning the allowed rows exactly
-    (which costs `scan_us`, by _scan_us)."""
+    (which costs `scan_us`, by Segment.scan_us)."""
     if n_allowed <= EXACT_FILTER_ROWS:
         return False
     fetch = (k * ANN_EXTRA + 16) * windows / n_allowed * 1.5
@@ -579,6 +716,15 @@ class _SegmentPlan:
     items: np.ndarray | None
     runs: tuple[np.ndarray, np.ndarray]
     n_allowed: int
+    short: np.ndarray | None = None  # the rows of the runs too short to scan in place
+
+    def short_rows(self) -> np.ndarray:
+        """The rows of the runs a scan gathers (kept: the plan is kept with its filter)."""
+        if self.short is None:
+            ws, we = self.runs
+            short = (we - ws) < VIEW_MIN_WINDOWS
+            self.short = _ranges(ws[short], we[short])
+        return self.short
 
 
 class VectorIndex:
@@ -607,6 +753,7 @@ class VectorIndex:
         self._alive_windows: np.ndarray | None = None
         self._means: np.ndarray | None = None
         self._lock = threading.Lock()
+        self._masks: OrderedDict[Any, tuple[np.ndarray, list[list[_SegmentPlan]]]] = OrderedDict()
 
     @classmethod
     def open(cls, folder: Path) -> VectorIndex:
@@ -684,7 +831,29 @@ class VectorIndex:
     # -- masks
 
     def item_mask(self, allowed: Any) -> np.ndarray:
-        """A bool per global item: passes `allowed` (an ItemFilter, a set of ids) and is alive."""
+        """A bool per global item: passes `allowed` (an ItemFilter, a set of ids) and is alive.
+
+        The masks of the last FILTER_CACHE ItemFilters are kept with their search plans (as a
+        search engine keeps its filter bitsets): people keep a filter while they try query after
+        query, and at 1M items the mask and its runs cost 3-15 ms. The cache lives as long as
+        this opened index, so a changed index never serves an old mask."""
+        cacheable = not isinstance(allowed, (set, frozenset, list, tuple)) and allowed is not None
+        if cacheable:
+            with self._lock:
+                hit = self._masks.get(allowed)
+                if hit is not None:
+                    self._masks.move_to_end(allowed)
+                    return hit[0]
+        mask = self._item_mask(allowed)
+        mask.setflags(write=False)  # shared by every search with this filter
+        if cacheable:
+            with self._lock:
+                self._masks[allowed] = (mask, [])
+                while len(self._masks) > FILTER_CACHE:
+                    self._masks.popitem(last=False)
+        return mask
+
+    def _item_mask(self, allowed: Any) -> np.ndarray:
         parts = []
         for n, seg in enumerate(self.segments):
             if allowed is None:
@@ -721,7 +890,23 @@ class VectorIndex:
     # -- search
 
     def _plan(self, items: np.ndarray | None) -> list[_SegmentPlan]:
-        """Per segment: the allowed items (None: all), their window runs and window count."""
+        """Per segment: the allowed items (None: all), their window runs and window count
+        (kept beside a cached filter mask)."""
+        slot: list[list[_SegmentPlan]] | None = None
+        if items is not None:
+            with self._lock:
+                for mask, plans_of in self._masks.values():
+                    if mask is items:
+                        if plans_of:
+                            return plans_of[0]
+                        slot = plans_of
+                        break
+        plans = self._make_plan(items)
+        if slot is not None:
+            slot.append(plans)
+        return plans
+
+    def _make_plan(self, items: np.ndarray | None) -> list[_SegmentPlan]:
         plans = []
         for n, seg in enumerate(self.segments):
             if items is None:
@@ -759,11 +944,11 @@ class VectorIndex:
             seg = p.segment
             graph = seg.hnsw is not None and not exact
             if graph and p.items is not None:
-                graph = _graph_pays(p.n_allowed, k, seg.windows, _scan_us(p.runs))
+                graph = _graph_pays(p.n_allowed, k, seg.windows, seg.scan_us(p.runs, k))
             if graph:
                 rows, scores = seg.ann(q8, qf, k, p.items, p.n_allowed)
             else:
-                rows, scores = seg.exact(q8, qf, k, p.runs)
+                rows, scores = seg.exact(q8, qf, k, p.runs, p.short_rows())
             rows_out.append(rows + int(self.win_offsets[p.n]))
             scores_out.append(scores)
         if not rows_out:
