@@ -375,3 +375,33 @@ def test_references_of_an_added_meeting_equal_a_full_analysis(
         analyse(StageContext(store=store, settings=settings, rebuild=True))
     assert cited > 0, "older meetings cite the added one"
     assert _refs(settings.index_dir) == incremental
+
+
+def test_decisions_of_a_few_items_read_only_their_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`decisions` with a query or filter reads the matching items' decisions by key, not every
+    decision of the store, and lists them newest first, a meeting's items in § order."""
+    from minutesearch.analysis import queries
+
+    store = _store(tmp_path)
+    _fill_analysis_rows(store)
+    rows = store.conn.execute(
+        "SELECT x.item_id, d.date, i.doc_id, i.position FROM decisions x"
+        " JOIN items i ON i.id = x.item_id JOIN documents d ON d.id = i.doc_id"
+        " WHERE i.canonical_id IS NULL"  # an extract's copy lists under its protocol item
+    ).fetchall()
+    wanted = {r[0] for r in rows[:: max(1, len(rows) // 6)]}
+    monkeypatch.setattr(queries, "matching_item_ids", lambda *a, **k: set(wanted))
+    settings = Settings(index_dir=tmp_path / "idx", embedder="fake")
+    found: list[dict[str, object]] = []
+    statements = _traced(
+        store, [lambda: found.extend(queries.find_decisions(store, settings, "x"))]
+    )
+    assert {d["id"] for d in found} == wanted and len(wanted) >= 3
+    expected = sorted((r for r in rows if r[0] in wanted), key=lambda r: (r[2], r[3]))
+    expected.sort(key=lambda r: r[1], reverse=True)  # newest first, stable within a meeting
+    assert [d["id"] for d in found] == [r[0] for r in expected]
+    scans = {s: f for s in statements if (f := _full_scans(store.conn, s))}
+    assert not scans, scans
+    store.close()

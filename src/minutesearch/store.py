@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -46,18 +46,25 @@ IN_CHUNK = 500  # values per "IN (...)": short statements, far below SQLite's va
 
 
 def rows_in(
-    conn: sqlite3.Connection, sql: str, column: str, values: Iterable[Any] | None
+    conn: sqlite3.Connection,
+    sql: str,
+    column: str,
+    values: Iterable[Any] | None,
+    args: Sequence[Any] = (),
 ) -> Iterator[Any]:
-    """Rows of `sql` where `column IN values`, queried in chunks of IN_CHUNK (every row when
-    values is None). `sql` may end in a WHERE clause; the condition is ANDed to it."""
+    """Rows of `sql` (with its own `args`) where `column IN values`, queried in chunks of
+    IN_CHUNK (every row when values is None). `sql` may end in a WHERE clause; the condition
+    is ANDed to it."""
     if values is None:
-        yield from conn.execute(sql)
+        yield from conn.execute(sql, list(args))
         return
     glue = " AND " if " WHERE " in sql else " WHERE "
     wanted = list(values)
     for start in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[start : start + IN_CHUNK]
-        yield from conn.execute(f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", chunk)
+        yield from conn.execute(
+            f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})", [*args, *chunk]
+        )
 
 
 class Store:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from ..store import rows_in
 from .matching import matching_item_ids
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def decision_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
 
 
 DECISION_SELECT = (
-    "SELECT i.id, i.section, i.title, d.body, d.body_short, d.date, d.source, d.kind,"
+    "SELECT i.id, i.doc_id, i.position, i.section, i.title, d.body, d.body_short, d.date,"
+    " d.source, d.kind,"
     " x.decision AS decision_text, x.outcome, x.amounts, x.reservations, x.vote, x.votes,"
     " x.reservation_count, x.annotations, x.conflicts, x.amounts_mentioned, x.multi_part"
     " FROM decisions x JOIN items i ON i.id = x.item_id JOIN documents d ON d.id = i.doc_id"
@@ -78,9 +80,12 @@ def find_decisions(
     if outcome:
         sql += " AND x.outcome = ?"
         args.append(outcome)
-    rows = [
-        r
-        for r in store.conn.execute(sql + " ORDER BY d.date DESC, d.id, i.position", args)
-        if r["id"] in ids
-    ]
+    # Only the matching items' decisions are read (by the items' primary key, in chunks), not
+    # every decision of the store; then newest first, a meeting's items in § order.
+    rows = sorted(rows_in(store.conn, sql, "i.id", sorted(ids), args), key=_meeting_order)
+    rows.sort(key=lambda r: r["date"] or "", reverse=True)
     return [decision_json(store, r) for r in rows]
+
+
+def _meeting_order(r: sqlite3.Row) -> tuple[str, int]:
+    return (r["doc_id"], r["position"])
