@@ -245,12 +245,12 @@ def write_segment(
         for p in x.parties:
             bits[row, vocab["party"].index[p]] = True
     np.save(folder / "party.npy", np.packbits(bits, axis=1))
-    use_ann = ann if ann is not None else windows >= max(1, ann_min_windows())
-    if use_ann and windows:
-        _build_hnsw(folder, windows, dim)
     use_sketch = windows >= max(SKETCH_DIMS * 4, SKETCH_MIN_WINDOWS) and dim > SKETCH_DIMS
     if use_sketch:
         _write_sketch(folder, windows, dim)
+    use_ann = ann if ann is not None else windows >= max(1, ann_min_windows())
+    if use_ann and windows:
+        _build_hnsw(folder, windows, dim)
     meta = {
         "windows": windows,
         "items": n,
@@ -271,7 +271,6 @@ def _width(ids: Sequence[str]) -> int:
 def _build_hnsw(folder: Path, windows: int, dim: int) -> None:
     from usearch.index import Index
 
-    q8 = np.memmap(folder / "q8.bin", dtype=np.int8, mode="r", shape=(windows, dim))
     index = Index(
         ndim=dim,
         metric="cos",
@@ -280,9 +279,13 @@ def _build_hnsw(folder: Path, windows: int, dim: int) -> None:
         expansion_add=HNSW_EXPANSION_ADD,
         expansion_search=HNSW_EXPANSION_SEARCH,
     )
-    for start in range(0, windows, CHUNK_WINDOWS):
-        rows = np.asarray(q8[start : start + CHUNK_WINDOWS])
-        index.add(np.arange(start, start + len(rows), dtype=np.uint64), rows, threads=THREADS)
+    # Plain reads, not a map: the graph keeps its own copy of the vectors, and a map's pages
+    # would stay resident beside it (730 MB at 1M items).
+    with open(folder / "q8.bin", "rb") as fh:
+        for start in range(0, windows, CHUNK_WINDOWS):
+            count = min(CHUNK_WINDOWS, windows - start)
+            rows = np.frombuffer(fh.read(count * dim), dtype=np.int8).reshape(count, dim)
+            index.add(np.arange(start, start + count, dtype=np.uint64), rows, threads=THREADS)
     index.save(str(folder / "hnsw.usearch"))
     del index
 
@@ -291,21 +294,28 @@ def _write_sketch(folder: Path, windows: int, dim: int) -> None:
     """sketch.bin (int8 windows x SKETCH_DIMS) and sketch.npz (mean, axes, scale): each window's
     coordinates on the principal axes of an evenly spaced sample, each axis scaled to int8.
     Ranking by the sketch's inner product ranks by cosine to a good approximation (the windows
-    are unit vectors; the mean only adds a constant)."""
-    f16 = np.memmap(folder / "f16.bin", np.float16, "r", shape=(windows, dim))
+    are unit vectors; the mean only adds a constant). f16.bin is read with plain reads, chunk
+    by chunk: a map of it would stay resident (1.4 GB at 1M items) and count as the build's."""
+    row = dim * 2  # float16
     step = max(1, windows // SKETCH_SAMPLE)
-    sample = np.asarray(f16[::step][:SKETCH_SAMPLE], dtype=np.float32)
-    mean = sample.mean(axis=0)
-    _, _, axes = np.linalg.svd(sample - mean, full_matrices=False)
-    proj = np.ascontiguousarray(axes[:SKETCH_DIMS].T, dtype=np.float32)
-    scale = np.maximum(np.abs((sample - mean) @ proj).max(axis=0), 1e-6) / 127.0
-    with open(folder / "sketch.bin", "wb") as out:
-        for start in range(0, windows, CHUNK_WINDOWS):
-            block = np.asarray(f16[start : start + CHUNK_WINDOWS], dtype=np.float32)
-            z = np.clip(np.round((block - mean) @ proj / scale), -127, 127)
-            out.write(z.astype(np.int8).tobytes())
+    picks = np.arange(0, windows, step)[:SKETCH_SAMPLE]
+    with open(folder / "f16.bin", "rb") as fh:
+        sample = np.empty((len(picks), dim), dtype=np.float32)
+        for n, r in enumerate(picks.tolist()):
+            fh.seek(r * row)
+            sample[n] = np.frombuffer(fh.read(row), dtype=np.float16)
+        mean = sample.mean(axis=0)
+        _, _, axes = np.linalg.svd(sample - mean, full_matrices=False)
+        proj = np.ascontiguousarray(axes[:SKETCH_DIMS].T, dtype=np.float32)
+        scale = np.maximum(np.abs((sample - mean) @ proj).max(axis=0), 1e-6) / 127.0
+        fh.seek(0)
+        with open(folder / "sketch.bin", "wb") as out:
+            for start in range(0, windows, CHUNK_WINDOWS):
+                count = min(CHUNK_WINDOWS, windows - start)
+                block = np.frombuffer(fh.read(count * row), dtype=np.float16).reshape(count, dim)
+                z = np.clip(np.round((block.astype(np.float32) - mean) @ proj / scale), -127, 127)
+                out.write(z.astype(np.int8).tobytes())
     np.savez(folder / "sketch.npz", mean=mean, proj=proj, scale=scale.astype(np.float32))
-    del f16
 
 
 def segment_name(kind: str) -> str:
