@@ -438,3 +438,20 @@ def test_sketch_scan_keeps_the_exact_top(tmp_path: Path, monkeypatch: pytest.Mon
     assert agree >= 0.97 * 200
     small = build(tmp_path / "small", clustered(400), ann=False)
     assert small.segments[0].sketch is None
+
+
+def test_filter_masks_are_kept_per_opened_index(tmp_path: Path) -> None:
+    """The same ItemFilter gets the same (read-only) mask and plan from an opened index; id sets
+    are not kept; at most FILTER_CACHE filters are."""
+    vi = build(tmp_path, clustered(600), ann=False)
+    f = ItemFilter(bodies=frozenset({"body 3"}), since="2012")
+    first = vi.item_mask(f)
+    assert vi.item_mask(ItemFilter(bodies=frozenset({"body 3"}), since="2012")) is first
+    assert not first.flags.writeable
+    plan = vi._plan(first)
+    assert vi._plan(first) is plan and plan[0].n_allowed == int(first.sum()) * 2
+    ids = {"item-00004"}
+    assert vi.item_mask(ids) is not vi.item_mask(ids)
+    for n in range(V.FILTER_CACHE):
+        vi.item_mask(ItemFilter(since=f"{2010 + n}"))
+    assert vi.item_mask(f) is not first and (vi.item_mask(f) == first).all()
