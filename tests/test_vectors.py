@@ -455,19 +455,3 @@ def test_filter_masks_are_kept_per_opened_index(tmp_path: Path) -> None:
     for n in range(V.FILTER_CACHE):
         vi.item_mask(ItemFilter(since=f"{2010 + n}"))
     assert vi.item_mask(f) is not first and (vi.item_mask(f) == first).all()
-
-
-def test_rescore_rows_are_released_and_read_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Re-scoring unmaps the float16 pages every RELEASE_ROWS rows (to bound what stays
-    resident); the rows read after a release are the same rows."""
-    monkeypatch.setattr(V, "RELEASE_ROWS", 50)
-    m = clustered(2000, seed=9)
-    vi = build(tmp_path, m, ann=False)
-    seg = vi.segments[0]
-    rows = np.arange(0, 2000, 37)
-    first = seg.f16_rows(rows).copy()
-    assert seg._f16_read == 0  # 55 rows: released
-    assert (seg.f16_rows(rows) == first).all()
-    assert np.allclose(first.astype(np.float32), m[rows], atol=1e-3)

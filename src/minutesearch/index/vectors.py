@@ -42,9 +42,9 @@ Numbers behind the constants: see ANN_MIN_WINDOWS and HNSW_* below.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
-import mmap
 import os
 import shutil
 import threading
@@ -134,7 +134,6 @@ RESCORE_EXTRA = 2  # int8 candidates fetched per wanted window by a scan, re-sco
 ANN_EXTRA = 1.5  # the same for the graph (its cost grows with the fetch)
 CHUNK_WINDOWS = 65_536  # streaming unit when writing, scanning and building the graph
 THREADS = 2
-RELEASE_ROWS = 4_096  # float16 rows re-scored between two releases of their pages (f16_rows)
 FILTER_CACHE = 16  # ItemFilters whose masks and search plans an opened index keeps
 
 ENV_FORCE_ANN = "MINUTESEARCH_FORCE_ANN"  # "1": HNSW at any size (eval of the ANN path)
@@ -291,6 +290,14 @@ def _build_hnsw(folder: Path, windows: int, dim: int) -> None:
             index.add(np.arange(start, start + count, dtype=np.uint64), rows, threads=THREADS)
     index.save(str(folder / "hnsw.usearch"))
     del index
+    _give_back_heap()
+
+
+def _give_back_heap() -> None:
+    """Return freed heap to the OS (glibc keeps what the graph build freed: ~1 GB at 1M items,
+    which a long-lived process, an ingest followed by searches, would carry on as RSS)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _write_sketch(folder: Path, windows: int, dim: int) -> None:
@@ -398,12 +405,9 @@ class Segment:
         shape = (self.windows, self.dim)
         self.q8: np.ndarray
         self.f16: np.ndarray
-        self._f16_map: np.memmap | None = None
-        self._f16_read = 0
         if self.windows and self.dim:
             self.q8 = np.memmap(folder / "q8.bin", np.int8, "r", shape=shape).view(np.ndarray)
-            self._f16_map = np.memmap(folder / "f16.bin", np.float16, "r", shape=shape)
-            self.f16 = self._f16_map.view(np.ndarray)
+            self.f16 = np.memmap(folder / "f16.bin", np.float16, "r", shape=shape).view(np.ndarray)
         else:
             self.q8 = np.zeros(shape, dtype=np.int8)
             self.f16 = np.zeros(shape, dtype=np.float16)
@@ -579,28 +583,12 @@ class Segment:
             + wide * (SCAN_US_PER_ROW + GATHER_US_PER_ROW)
         )
 
-    def f16_rows(self, rows: np.ndarray) -> np.ndarray:
-        """float16 rows, through the map. The kernel maps up to 16 cached pages around every
-        faulted one, so re-scoring a few hundred scattered rows leaves ~5 pages resident per
-        row (0.8 GB of f16.bin after ~100 queries at 1M items, all counted in the process's
-        RSS though the kernel may drop them): every RELEASE_ROWS rows read, the pages are
-        unmapped again (madvise DONTNEED: they stay in the page cache; reading them through
-        pread instead cost 4.8 us a row here, the map ~3 us cold and 0.15 us warm)."""
-        out = np.asarray(self.f16[rows])
-        self._f16_read += len(rows)
-        if self._f16_read >= RELEASE_ROWS and self._f16_map is not None:
-            self._f16_read = 0
-            raw: Any = getattr(self._f16_map, "_mmap", None)  # numpy keeps its mmap here
-            with contextlib.suppress(AttributeError, OSError, ValueError):
-                raw.madvise(mmap.MADV_DONTNEED)
-        return out
-
     def rescore(self, cand: np.ndarray, qf: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidates' float16 cosines, the k best first (ties by row)."""
         if not len(cand):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         cand = np.unique(cand)
-        scores = self.f16_rows(cand).astype(np.float32) @ qf
+        scores = np.asarray(self.f16[cand], dtype=np.float32) @ qf
         best = np.lexsort((cand, -scores))[:k]
         return cand[best], scores[best].astype(np.float32)
 
