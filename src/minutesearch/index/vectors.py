@@ -770,7 +770,6 @@ class VectorIndex:
                     if key in z.files:
                         self.dead[n][np.asarray(z[key], dtype=np.int64)] = True
         self._ids: _IdList | None = None
-        self._alive_windows: np.ndarray | None = None
         self._means: np.ndarray | None = None
         self._lock = threading.Lock()
         self._masks: OrderedDict[Any, tuple[np.ndarray, list[list[_SegmentPlan]]]] = OrderedDict()
@@ -826,13 +825,6 @@ class VectorIndex:
         mean = np.asarray(seg.f16[start:end], dtype=np.float32).sum(axis=0)
         return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
-    def alive_windows(self) -> np.ndarray | None:
-        """A bool per global window of a live item, or None when nothing is tombstoned
-        (computed once per opened index)."""
-        if self._alive_windows is None and any(d.any() for d in self.dead):
-            self._alive_windows = self.window_mask(self.alive())
-        return self._alive_windows
-
     def alive(self) -> np.ndarray:
         """A bool per global item row: not tombstoned."""
         return ~np.concatenate(self.dead) if self.segments else np.zeros(0, dtype=bool)
@@ -886,14 +878,6 @@ class VectorIndex:
             else:
                 m = seg.filter_mask(allowed)
             parts.append(m & ~self.dead[n])
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-
-    def window_mask(self, item_mask: np.ndarray) -> np.ndarray:
-        """A bool per global window from a bool per global item."""
-        parts = []
-        for n, seg in enumerate(self.segments):
-            local = item_mask[self.item_offsets[n] : self.item_offsets[n + 1]]
-            parts.append(local[np.asarray(seg.win_item)] if seg.windows else np.zeros(0, bool))
         return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
     def window_items(self, rows: np.ndarray) -> np.ndarray:
