@@ -239,6 +239,43 @@ def test_open_is_memory_mapped(tmp_path: Path) -> None:
     assert seg.q8.dtype == np.int8 and seg.f16.dtype == np.float16
 
 
+def _resident_kb(path: Path) -> int:
+    """Resident kB of this process's mappings of `path` (from /proc/self/smaps)."""
+    total, current = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5:
+            current = len(head) >= 6 and head[-1] == str(path)
+        elif current and head and head[0] == "Rss:":
+            total += int(head[1])
+    return total
+
+
+def test_float16_rows_are_read_not_mapped(tmp_path: Path) -> None:
+    m = clustered(6000, seed=3)
+    vi = build(tmp_path, m, ann=False)
+    seg = vi.segments[0]
+    rows = np.array([0, 1, 2, 7, 100, 101, 2999, 5998, 5999])  # runs and single rows
+    assert np.array_equal(seg.f16_take(rows), m[rows].astype(np.float16))
+    assert np.array_equal(seg.f16_range(10, 20), m[10:20].astype(np.float16))
+    assert seg.f16_take(np.zeros(0, np.int64)).shape == (0, DIM)
+    if not Path("/proc/self/smaps").exists():
+        pytest.skip("no /proc/self/smaps to read resident pages from")
+    f16 = seg.folder / "f16.bin"
+    before = _resident_kb(f16)
+    rng = np.random.default_rng(4)
+    for q in clustered(20, seed=5):
+        mask = rng.random(vi.n_items) < 0.3
+        vi.search_windows(q, 50, mask)
+        vi.search_windows(q, 50)
+    # The re-score read its rows: no page of the float16 file came into this process's RSS
+    # (through a map, each scattered row would have brought 16 pages with it).
+    assert _resident_kb(f16) == before
+    # Read after the folder is gone (a rebuild deletes replaced segments): the file stays open.
+    shutil.rmtree(seg.folder)
+    assert np.array_equal(seg.f16_take(rows), m[rows].astype(np.float16))
+
+
 # -- through ingest ----------------------------------------------------------------------------
 
 
