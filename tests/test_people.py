@@ -14,9 +14,12 @@ from minutesearch.config import Settings
 from minutesearch.entities.people import (
     AmbiguousPersonError,
     fold,
+    motions_by_person,
+    owners_current,
     person_detail,
     person_ids_matching,
     person_item_ids,
+    resolve_motion_owners,
 )
 from minutesearch.entities.pipeline import annotate
 from minutesearch.errors import NotFoundError
@@ -316,3 +319,61 @@ def test_persons_list_and_person_page_agree(real: Settings) -> None:
             detail = person_detail(st, row["id"])
             assert detail["meetings"] == row["meetings"] == len(detail["attended"]), row["id"]
             assert ("yrkande" in row["roles"]) == bool(detail["motions"]), row["id"]
+
+
+def test_owners_resolved_at_ingest_read_as_resolved_on_read(store: Store) -> None:
+    """The analyse stage writes each yrkande's owners once; reading them through the person
+    index gives what resolving every motion while reading gave, and a rebuild of persons
+    makes them stale until they are resolved again."""
+    settings = Settings(index_dir=store.path.parent, embedder="none", ner=False)
+    on_read = motions_by_person(store)  # this fixture ran no analyse stage: resolved here
+    assert on_read["heidi-hankanen-angberg"] and not owners_current(store.conn)
+    assert resolve_motion_owners(store) > 0 and owners_current(store.conn)
+    assert motions_by_person(store) == on_read
+    assert motions_by_person(store, {"carin-osth"}) == {"carin-osth": on_read["carin-osth"]}
+    annotate(StageContext(store=store, settings=settings))  # persons rewritten
+    assert not owners_current(store.conn)
+    assert resolve_motion_owners(store) == 0 and owners_current(store.conn)
+
+
+@pytest.mark.slow
+def test_real_owners_and_unknown_names(real: Settings) -> None:
+    """On the real minutes: owners read from the table equal owners resolved on read; a name
+    that is no person is found through the keyword index where the item says it."""
+    from minutesearch.entities.people import OWNERS_KEY
+
+    with Store.open(real.index_dir, create=False) as st:
+        assert owners_current(st.conn)
+        table = motions_by_person(st)
+        assert sum(map(len, table.values())) > 20
+        st.conn.execute("DELETE FROM store_meta WHERE key = ?", (OWNERS_KEY,))
+        try:
+            assert motions_by_person(st) == table
+        finally:
+            assert resolve_motion_owners(st) == 0
+        # An organisation written in the texts: no person, so the filter looks for the name.
+        org = st.conn.execute(
+            "SELECT text FROM mentions WHERE label = 'ORG' AND text LIKE '% %'"
+            " GROUP BY text ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        assert not person_ids_matching(st, org)
+        name = fold(org)
+        rows = list(st.conn.execute("SELECT id, title, text, decision FROM items"))
+        texts = {r[0]: fold(" ".join(filter(None, r[1:]))) for r in rows}
+        starts = {
+            i
+            for i, t in texts.items()
+            if any(t[n - 1 : n].isalnum() is False for n in _found(t, name))
+        }
+        anywhere = {i for i, t in texts.items() if name in t}
+        found = person_item_ids(st, org)
+        assert starts and starts <= found <= anywhere, (org, starts - found, found - anywhere)
+
+
+def _found(text: str, part: str) -> list[int]:
+    """Where `part` starts in `text`."""
+    out, at = [], text.find(part)
+    while at >= 0:
+        out.append(at)
+        at = text.find(part, at + 1)
+    return out

@@ -13,6 +13,7 @@ from typing import Literal
 import pytest
 
 from minutesearch.config import Settings
+from minutesearch.entities.people import resolve_motion_owners
 from minutesearch.model import Attendee, Document, Item
 from minutesearch.stages import StageContext
 from minutesearch.store import Store, migrations
@@ -33,11 +34,7 @@ BIG_TABLES = {
 }
 """Tables that grow with the items (documents has one row per meeting, a twelfth of them)."""
 
-WHOLE_TABLE_READS = {
-    # entities/people.py `_doc_people`: every (person, meeting) pair, read for one person page.
-    # Known, reported in docs/scaling.md; it belongs to the people module, not to an index.
-    "SELECT DISTINCT person_id, doc_id FROM person_roles",
-}
+WHOLE_TABLE_READS: set[str] = set()
 """Statements that read a whole table by design, not for want of an index (kept short)."""
 
 WORDS = [
@@ -134,6 +131,7 @@ def _fill_analysis_rows(store: Store) -> None:
                 "INSERT INTO person_roles (person_id, doc_id, item_id, role) VALUES (?,?,?,'yrkande')",
                 (f"p{n % 20}", r["doc_id"], r["id"]),
             )
+    resolve_motion_owners(store)  # what the analyse stage does after writing motions
 
 
 def _rows(store: Store, sql: str) -> list[tuple[object, ...]]:

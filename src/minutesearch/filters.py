@@ -178,6 +178,11 @@ def allowed_items(store: Store, filters: Any) -> set[str] | None:
     f = as_filters(filters)
     validate(f)
     where, args = document_clauses(f)
+    if f.person and not where and not (f.party or f.topic or f.outcome):
+        # The person alone: its items as the read model finds them (each is an item's id).
+        from .entities.people import person_item_ids
+
+        return person_item_ids(store, f.person)
     if f.person:
         # The person read model: case- and accent-insensitive, aliases, surname only, yrkanden.
         from .entities.people import person_item_ids

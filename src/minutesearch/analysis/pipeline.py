@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from ..entities.people import owners_current, resolve_motion_owners
 from ..model import Attendee
 from ..stages import FunctionStage, StageContext
 from ..store import Store
@@ -88,6 +89,8 @@ def _run(ctx: StageContext) -> None:
     """Decisions for new items; references, links, attachment links and threads for all."""
     store = ctx.store
     analyse_decisions(store, ctx)
+    # Who made each yrkande, against the persons annotate has just rebuilt (and new motions).
+    resolve_motion_owners(store)
     # After a previous analysis, the dnr it read is kept for the unchanged items (no texts read).
     seen = store.conn.execute("SELECT 1 FROM analysis_items LIMIT 1").fetchone() is not None
     corpus = Corpus(store, ctx.changed_docs if seen and not ctx.rebuild else None)
@@ -171,7 +174,7 @@ def _is_current(ctx: StageContext) -> bool:
         "SELECT count(*) FROM links l JOIN documents d ON d.id = l.dst_doc_id"
         " WHERE l.kind = 'attachment' AND d.kind = 'attachment' AND d.linked_item_id IS NULL"
     ).fetchone()[0]
-    return missing == 0 and lost == 0
+    return missing == 0 and lost == 0 and owners_current(c)
 
 
 analyse = FunctionStage("analyse", _run, is_current_fn=_is_current)

@@ -24,6 +24,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,53 +172,124 @@ def _name_index(names: _Names) -> dict[str, set[str]]:
     return index
 
 
-_MOTION_SELECT = (
-    "SELECT m.item_id, m.position, m.by, m.party, m.text, m.won, i.doc_id, i.title, i.section,"
-    " d.date, coalesce(d.body_short, d.body) AS body FROM motions m JOIN items i ON i.id = m.item_id"
-    " JOIN documents d ON d.id = i.doc_id WHERE i.canonical_id IS NULL"
+_MOTION_COLUMNS = (
+    "m.item_id, m.position, m.by, m.party, m.text, m.won, i.doc_id, i.title, i.section,"
+    " d.date, coalesce(d.body_short, d.body) AS body, i.canonical_id"
 )
+_MOTION_JOIN = "JOIN items i ON i.id = m.item_id JOIN documents d ON d.id = i.doc_id"
+_MOTION_ORDER = " ORDER BY d.date, i.doc_id, i.position, m.position"
+OWNERS_KEY = "motion_owners"
+"""store_meta key: the `PERSONS_KEY` version the analyse stage last resolved every yrkande's
+owners into `motion_owners` (migration 0305) at. A store analysed before that is read the old
+way (owners resolved while reading) until its next ingest."""
+PERSONS_KEY = "persons_version"
+"""store_meta key that `resolve.rebuild_persons` counts up each time it rewrites persons."""
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    try:
+        row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:  # a store from before the table
+        return None
+    return None if row is None else str(row[0])
+
+
+def _owners_resolved(conn: sqlite3.Connection) -> bool:
+    return _meta(conn, OWNERS_KEY) is not None
+
+
+def owners_current(conn: sqlite3.Connection) -> bool:
+    """Whether `motion_owners` was resolved with the persons the store holds now."""
+    return _meta(conn, OWNERS_KEY) == (_meta(conn, PERSONS_KEY) or "0")
+
+
+def _all_owners(conn: sqlite3.Connection) -> Iterator[tuple[sqlite3.Row, list[str]]]:
+    """Every motion (all columns of _MOTION_COLUMNS) with its owners, in reading order."""
+    names = _Names.load(conn)
+    index = _name_index(names)
+    doc_people = _doc_people(conn)
+    rows = conn.execute(f"SELECT {_MOTION_COLUMNS} FROM motions m {_MOTION_JOIN}{_MOTION_ORDER}")
+    for r in rows:
+        yield r, motion_owners(r["by"] or "", doc_people.get(r["doc_id"], set()), names, index)
+
+
+def resolve_motion_owners(store: Store) -> int:
+    """Resolve the owner of every yrkande into `motion_owners`, written as a difference (only
+    rows that change are touched); returns how many rows changed. The analyse stage calls it
+    after an ingest changed documents: owners depend on every person's names (a proposer is
+    matched against the whole name index), which the annotate stage has just rebuilt."""
+    conn = store.conn
+    wanted = {
+        (r["item_id"], r["position"], rank, pid)
+        for r, owners in _all_owners(conn)
+        for rank, pid in enumerate(owners)
+    }
+    held = {
+        tuple(r)
+        for r in conn.execute("SELECT item_id, position, rank, person_id FROM motion_owners")
+    }
+    drop = held - wanted
+    add = wanted - held
+    with store.transaction() as tx:
+        tx.executemany(
+            "DELETE FROM motion_owners WHERE item_id = ? AND position = ? AND rank = ?",
+            sorted((i, p, k) for i, p, k, _ in drop),
+        )
+        tx.executemany("INSERT INTO motion_owners VALUES (?,?,?,?)", sorted(add))
+        tx.execute(
+            "INSERT INTO store_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (OWNERS_KEY, _meta(conn, PERSONS_KEY) or "0"),
+        )
+    return len(drop) + len(add)
+
+
+def _motion_json(r: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": r["item_id"],
+        "position": r["position"],
+        "title": r["title"],
+        "date": r["date"],
+        "body": r["body"],
+        "section": r["section"],
+        "by": r["by"],
+        "party": r["party"],
+        "text": r["text"],
+        "won": None if r["won"] is None else bool(r["won"]),
+    }
 
 
 def motions_by_person(
     store: Store, pids: set[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Yrkanden per person id (all persons when `pids` is None), oldest first, each with `won`."""
+    """Yrkanden per person id (all persons when `pids` is None), oldest first, each with `won`.
+
+    Read from `motion_owners` through its person index (a person's own rows, however many
+    motions the store holds); a store whose owners were never resolved resolves them here."""
     conn = store.conn
-    try:
-        rows = list(
-            conn.execute(_MOTION_SELECT + " ORDER BY d.date, i.doc_id, i.position, m.position")
-        )
-    except sqlite3.OperationalError:  # a store from before the analysis tables
-        return {}
-    names = _Names.load(conn)
-    index = _name_index(names)
-    doc_people = _doc_people(conn)
-    wanted_words: set[str] | None = None
-    if pids is not None:
-        wanted_words = {n.split()[-1] for pid in pids for n in names.names.get(pid, ()) if n}
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_words = set(fold(r["by"] or "").replace(",", " ").split())
-        if wanted_words is not None and not wanted_words & by_words:
-            continue
-        owners = motion_owners(r["by"] or "", doc_people.get(r["doc_id"], set()), names, index)
-        for pid in owners:
-            if pids is not None and pid not in pids:
-                continue
-            out[pid].append(
-                {
-                    "id": r["item_id"],
-                    "position": r["position"],
-                    "title": r["title"],
-                    "date": r["date"],
-                    "body": r["body"],
-                    "section": r["section"],
-                    "by": r["by"],
-                    "party": r["party"],
-                    "text": r["text"],
-                    "won": None if r["won"] is None else bool(r["won"]),
-                }
-            )
+    if not _owners_resolved(conn):
+        try:
+            for r, owners in _all_owners(conn):
+                for pid in owners:
+                    if (pids is None or pid in pids) and r["canonical_id"] is None:
+                        out[pid].append(_motion_json(r))
+        except sqlite3.OperationalError:  # a store from before the analysis tables
+            return {}
+        return out
+    where = "i.canonical_id IS NULL"
+    args: list[str] = []
+    if pids is not None:
+        where += " AND o.person_id IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(pids)))
+    sql = (
+        f"SELECT o.person_id, {_MOTION_COLUMNS} FROM motion_owners o"
+        " JOIN motions m ON m.item_id = o.item_id AND m.position = o.position"
+        f" {_MOTION_JOIN} JOIN persons p ON p.id = o.person_id WHERE {where}"
+        f"{_MOTION_ORDER}, o.rank"
+    )
+    for r in conn.execute(sql, args):
+        out[r["person_id"]].append(_motion_json(r))
     return out
 
 
@@ -357,6 +429,34 @@ def person_detail(store: Store, name_or_id: str) -> dict[str, Any]:
 # -- the person filter ----------------------------------------------------------------------------
 
 
+def _items_naming(store: Store, text: str, folded: str) -> set[str]:
+    """Items whose title, text or named persons hold `text` as a phrase: a query of the keyword
+    index beside the store. Without one (a store being built), the mentions and item texts are
+    searched for the folded name, which reads every row."""
+    from ..errors import MinutesearchError
+    from ..index.analyzer import parse_query
+    from ..index.fulltext import open_fulltext
+    from ..locations import fulltext_dir
+
+    idx = store.path.parent
+    if (fulltext_dir(idx) / "stamp.json").exists():
+        try:
+            q = parse_query('"' + " ".join(text.replace('"', " ").split()) + '"')
+            return open_fulltext(idx).matching(q.must)
+        except MinutesearchError:
+            pass  # an index of another format (rebuilt by the next ingest): read the store
+    conn = store.conn
+    conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT item_id FROM mentions WHERE instr(ms_fold(text), ?) > 0"
+            " UNION SELECT id FROM items WHERE instr(ms_fold(text), ?) > 0",
+            (folded, folded),
+        )
+    }
+
+
 def person_item_ids(store: Store, text: str) -> set[str]:
     """Items a `--person TEXT` filter keeps: where a matching person is mentioned, presents,
     makes a yrkande, or attends (for the §§ they attended). When no person matches, items whose
@@ -383,15 +483,7 @@ def person_item_ids(store: Store, text: str) -> set[str]:
         q = fold(text)
         if not q:
             return set()
-        conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
-        ids |= {
-            r[0]
-            for r in conn.execute(
-                "SELECT item_id FROM mentions WHERE instr(ms_fold(text), ?) > 0"
-                " UNION SELECT id FROM items WHERE instr(ms_fold(text), ?) > 0",
-                (q, q),
-            )
-        }
+        ids |= _items_naming(store, text, q)
     # Attendance: a person attends the §§ listed beside the name, or all of the meeting. A
     # person's meetings are in person_roles; without a person, the lists are searched by name.
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
@@ -403,15 +495,30 @@ def person_item_ids(store: Store, text: str) -> set[str]:
         )
         args: list[str] = sorted(pids)
     else:
-        conn.create_function("ms_fold", 1, lambda v: fold(v) if isinstance(v, str) else v)
-        sql = "SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND instr(ms_fold(name), ?) > 0"
-        args = [fold(text)]
+        # Everyone listed with a whole name is a person (resolve.py), so a name no person has is
+        # only looked up as written, through the name index.
+        sql = (
+            "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
+            " AND name IN (SELECT value FROM json_each(?))"
+        )
+        args = [json.dumps(sorted({text.strip(), clean_name(text) or text.strip()}))]
     for a in conn.execute(sql, args):
         name = fold(clean_name(a["name"]) or a["name"])
         if name in wanted or (not pids and any(w in name for w in wanted)):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
+    whole = sorted(d for d, sets in attended_docs.items() if any(not s for s in sets))
+    ids.update(
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM items WHERE doc_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(whole),),
+        )
+    )
+    done = set(whole)
     for doc_id, section_sets in attended_docs.items():
+        if doc_id in done:
+            continue
         for r in conn.execute("SELECT id, section FROM items WHERE doc_id = ?", (doc_id,)):
-            if any(not s or r["section"] in s for s in section_sets):
+            if any(r["section"] in s for s in section_sets):
                 ids.add(r["id"])
     return ids

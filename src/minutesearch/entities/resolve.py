@@ -22,6 +22,7 @@ from .identity import (
     resolve_partial,
     strip_lead,
 )
+from .people import PERSONS_KEY
 from .roles import ABSENT, GROUP_ROLES, meeting_role, presenter_name
 
 Role = tuple[str, str | None, str]  # (doc_id, item_id, role)
@@ -248,6 +249,12 @@ def rebuild_persons(store: Store) -> int:
         tx.executemany(
             "UPDATE mentions SET person_id = ?, label = ? WHERE id = ?",
             [(*want, m_id) for m_id, want in wanted.items() if current.get(m_id) != want],
+        )
+        # Whatever read persons (the owners of yrkanden, see people.py) knows to read them again.
+        tx.execute(
+            "INSERT INTO store_meta (key, value) VALUES (?, '1')"
+            " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (PERSONS_KEY,),
         )
         # Mentions of other labels (and any not resolved above) link to no one.
         tx.execute(
