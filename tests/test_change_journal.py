@@ -16,6 +16,7 @@ import pytest
 
 from minutesearch.config import Settings
 from minutesearch.entities.resolve import rebuild_persons
+from minutesearch.filters import Filters
 from minutesearch.index import fulltext
 from minutesearch.index.fulltext import build_fulltext, read_stamp
 from minutesearch.ingest import default_stages, ingest
@@ -159,11 +160,30 @@ def test_an_existing_store_gets_every_item_journalled_on_migration(store: Store)
 
 
 def _ranked(settings: Settings) -> dict[str, list[str]]:
+    """Each query's keyword hits, unfiltered and filtered on the persons who make the most
+    yrkanden and attend the most meetings (the person fields of the index follow the journal)."""
     with Store.open(settings.index_dir, create=False) as st:
-        return {
+        out = {
             q: [h.id for h in search(st, settings, q, mode="keyword", limit=200).hits]
             for q in QUERIES
         }
+        names = [
+            r[0]
+            for sql in (
+                "SELECT p.name FROM persons p JOIN motion_owners o ON o.person_id = p.id"
+                " GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 2",
+                "SELECT p.name FROM persons p JOIN person_roles r ON r.person_id = p.id"
+                " GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 2",
+            )
+            for r in st.conn.execute(sql)
+        ]
+        for name in names:
+            for q in QUERIES:
+                hits = search(
+                    st, settings, q, mode="keyword", limit=200, filters=Filters(person=name)
+                )
+                out[f"{q} | {name}"] = [h.id for h in hits.hits]
+        return out
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:

@@ -126,6 +126,7 @@ def test_filter_ids_checks_candidates_alone(mixed_store: Store) -> None:
         Filters(org="göteborg", since="2024-06"),
         Filters(party="S", kind="protokoll"),
         Filters(until="2025", body="nämnd"),
+        *(c for c in _combos(mixed_store) if c.person and not c.since),
     ):
         want = allowed_items(mixed_store, f)
         assert want and want != set(ids), f
@@ -188,6 +189,24 @@ def _combos(store: Store) -> list[Filters]:
     ]
     if person:
         combos += [Filters(person=person[0]), Filters(person=person[0], body="KS")]
+    # Each way the person filter keeps an item: a yrkande, presenting it, attending the meeting
+    # (only), and a name that is no person (found in the texts).
+    for sql in (
+        "SELECT p.name FROM persons p JOIN motion_owners o ON o.person_id = p.id"
+        " GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1",
+        "SELECT p.name FROM persons p JOIN person_roles r ON r.person_id = p.id"
+        " WHERE r.item_id IS NOT NULL GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1",
+        "SELECT p.name FROM persons p JOIN person_roles r ON r.person_id = p.id"
+        " WHERE r.item_id IS NULL AND p.id NOT IN (SELECT person_id FROM mentions"
+        " WHERE person_id IS NOT NULL) GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1",
+        "SELECT text FROM mentions WHERE label = 'ORG' AND text LIKE '% %'"
+        " GROUP BY text ORDER BY count(*) DESC, text LIMIT 1",
+    ):
+        row = store.conn.execute(sql).fetchone()
+        assert row is not None, sql
+        kept = allowed_items(store, Filters(person=row[0]))
+        assert kept and len(kept) < store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        combos += [Filters(person=row[0]), Filters(person=row[0], since="2026")]
     if topic:
         combos += [Filters(topic=topic[0]), Filters(topic=topic[0], since="2024")]
     for outcome in outcomes[:2]:

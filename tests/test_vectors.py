@@ -12,7 +12,7 @@ import pytest
 
 from minutesearch.config import Settings
 from minutesearch.errors import IndexMismatchError
-from minutesearch.filters import ItemFilter
+from minutesearch.filters import ItemFilter, PersonScope
 from minutesearch.index import vectors as V
 from minutesearch.index.analyzer import parse_query
 from minutesearch.index.fulltext import build_fulltext
@@ -59,6 +59,8 @@ def build(tmp_path: Path, m: np.ndarray, *, ann: bool, per_item: int = 2) -> V.V
             date=f"20{10 + i % 12}-0{1 + i % 9}-15",
             kind="protocol" if i % 3 else "extract",
             parties=frozenset({"S"} if i % 5 == 0 else {"M", "C"} if i % 5 == 1 else ()),
+            doc=f"doc-{i // 10}",
+            persons=_persons_of(i),
         )
         for i in range(n_items)
     ]
@@ -97,6 +99,33 @@ def test_ann_top10_matches_exact(tmp_path: Path) -> None:
         exact_recalls.append(len(truth & set(rows.tolist())) / 10)
     assert np.mean(exact_recalls) >= 0.99  # int8 scan + float16 re-score
     assert np.mean(recalls) >= 0.95
+
+
+def _persons_of(i: int) -> frozenset[str]:
+    """Synthetic persons: every 4th item names anna-ek, every 6th names åsa-öberg and bo."""
+    return frozenset(
+        (["anna-ek"] if i % 4 == 0 else []) + (["åsa-öberg", "bo"] if i % 6 == 0 else [])
+    )
+
+
+def test_person_filter_on_stored_persons_and_meetings(tmp_path: Path) -> None:
+    vi = build(tmp_path, clustered(600), ann=False)
+    n = vi.n_items
+
+    def kept(scope: PersonScope, **kw: object) -> list[int]:
+        return np.flatnonzero(vi.item_mask(ItemFilter(person=scope, **kw))).tolist()  # type: ignore[arg-type]
+
+    assert kept(PersonScope(persons=frozenset({"anna-ek"}))) == list(range(0, n, 4))
+    assert kept(PersonScope(persons=frozenset({"åsa-öberg", "nobody"}))) == list(range(0, n, 6))
+    # A meeting attended in full, one § of another, or a mention: any of them keeps the item.
+    scope = PersonScope(
+        persons=frozenset({"bo"}), docs=frozenset({"doc-2"}), items=frozenset({"item-00031"})
+    )
+    want = sorted({*range(0, n, 6), *range(20, 30), 31})
+    assert kept(scope) == want
+    assert kept(scope, kind="protocol") == [i for i in want if i % 3]
+    assert kept(PersonScope(persons=frozenset({"nobody"}), docs=frozenset({"doc-999"}))) == []
+    assert not vi.item_mask(ItemFilter(person=PersonScope())).any()
 
 
 def test_item_filter_on_stored_attributes(tmp_path: Path) -> None:

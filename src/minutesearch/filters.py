@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import date
@@ -230,13 +230,36 @@ def _attrs(obj: Any) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True)
+class PersonScope:
+    """The items a person filter keeps, in the terms the engines test: an item passes when it
+    names one of `persons` (mentioned, presenting, making a yrkande: the indexed person field,
+    see `item_persons`), belongs to one of `docs` (meetings the person attended in full), or is
+    one of `items` (the §§ of an attendance limited to some §§; for a name no person has, the
+    items that write it). `entities.people.person_scope` resolves a name into one."""
+
+    persons: frozenset[str] = frozenset()
+    docs: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()
+
+    def empty(self) -> bool:
+        return not (self.persons or self.docs or self.items)
+
+    def admits(self, item_id: str, doc: str | None, persons: Iterable[str]) -> bool:
+        return (
+            item_id in self.items
+            or (doc is not None and doc in self.docs)
+            or not self.persons.isdisjoint(persons)
+        )
+
+
+@dataclass(frozen=True)
 class ItemFilter:
     """Filters resolved against the store into exact values the engines filter on themselves.
 
-    The keyword index carries body, organisation, date, kind and party as fields of every item,
-    so a filtered query is a few term/range clauses instead of a set of 100 000 item ids; only
-    person/topic/outcome (answered by SQL over their own tables) arrive as ids. Same meaning as
-    `allowed_items`: an item passes when it passes every field that is set."""
+    The keyword index carries body, organisation, date, kind, party, persons and meeting as
+    fields of every item, so a filtered query is a few term/range clauses instead of a set of
+    100 000 item ids; only topic/outcome (answered by SQL over their own tables) arrive as ids.
+    Same meaning as `allowed_items`: an item passes when it passes every field that is set."""
 
     bodies: frozenset[str] | None = None  # exact documents.body values allowed (None: any body)
     orgs: frozenset[str] | None = None  # exact documents.organisation values allowed
@@ -244,7 +267,8 @@ class ItemFilter:
     until: str | None = None  # check_date(until, end=True) ('~'-padded): <=
     kind: str | None = None  # protocol / extract / attachment
     party: str | None = None  # upper-case party code; item membership = item_parties()
-    item_ids: frozenset[str] | None = None  # person/topic/outcome resolved through SQL
+    person: PersonScope | None = None  # the person filter (see PersonScope)
+    item_ids: frozenset[str] | None = None  # topic/outcome resolved through SQL
 
     def matches_nothing(self) -> bool:
         """Whether no item can pass (a body or person that matched nothing, dates crossed)."""
@@ -255,6 +279,8 @@ class ItemFilter:
         if self.item_ids is not None and not self.item_ids:
             return True
         if self.party is not None and not self.party:
+            return True
+        if self.person is not None and self.person.empty():
             return True
         return bool(self.since and self.until and self.since > self.until)
 
@@ -273,8 +299,11 @@ class ItemFilter:
         date: str | None,
         kind: str | None,
         parties: set[str] | frozenset[str] = frozenset(),
+        doc: str | None = None,
+        persons: Iterable[str] = (),
     ) -> bool:
-        """Whether one item, given its document's values and its parties, passes."""
+        """Whether one item, given its document's values, its parties, its document id and
+        its persons (`item_persons`), passes."""
         if self.bodies is not None and (body or "") not in self.bodies:
             return False
         if self.orgs is not None and (org or "") not in self.orgs:
@@ -286,6 +315,8 @@ class ItemFilter:
         if self.kind and kind != self.kind:
             return False
         if self.party is not None and self.party not in parties:
+            return False
+        if self.person is not None and not self.person.admits(item_id, doc, persons):
             return False
         return self.item_ids is None or item_id in self.item_ids
 
@@ -351,6 +382,7 @@ def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
     if not f.active():
         return None
     bodies = orgs = item_ids = None
+    person = None
     if f.body:
         bodies = _distinct(
             store,
@@ -362,8 +394,12 @@ def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
         orgs = _distinct(
             store, "organisation", "ms_lower(d.organisation) LIKE ?", [f"%{f.org.lower()}%"]
         )
-    if f.person or f.topic or f.outcome:
-        inner = allowed_items(store, Filters(person=f.person, topic=f.topic, outcome=f.outcome))
+    if f.person:
+        from .entities.people import person_scope
+
+        person = person_scope(store, f.person)
+    if f.topic or f.outcome:
+        inner = allowed_items(store, Filters(topic=f.topic, outcome=f.outcome))
         item_ids = frozenset(inner or ())
     return ItemFilter(
         bodies=bodies,
@@ -372,6 +408,7 @@ def resolve_filter(store: Store, filters: Any) -> ItemFilter | None:
         until=check_date(f.until, end=True) if f.until else None,
         kind=normal_kind(f.kind) if f.kind else None,
         party=f.party.strip().upper() if f.party else None,
+        person=person,
         item_ids=item_ids,
     )
 
@@ -455,9 +492,10 @@ def filter_ids(store: Store, flt: ItemFilter | None, ids: list[str]) -> set[str]
         return set()
     unique = sorted(set(ids))
     parties = item_parties(store, unique) if flt.party is not None else {}
+    persons = item_persons(store, unique) if flt.person is not None else {}
     out = set()
     sql = (
-        "SELECT i.id, d.body, d.organisation, d.date, d.kind FROM items i"
+        "SELECT i.id, d.body, d.organisation, d.date, d.kind, i.doc_id FROM items i"
         " JOIN documents d ON d.id = i.doc_id"
     )
     for r in rows_in(store.conn, sql, "i.id", unique):
@@ -468,6 +506,30 @@ def filter_ids(store: Store, flt: ItemFilter | None, ids: list[str]) -> set[str]
             date=r[3],
             kind=r[4],
             parties=parties.get(r[0], set()),
+            doc=r[5],
+            persons=persons.get(r[0], ()),
         ):
             out.add(r[0])
+    return out
+
+
+PERSON_SOURCES = (
+    "SELECT item_id, person_id FROM mentions WHERE person_id IS NOT NULL",
+    "SELECT item_id, person_id FROM person_roles WHERE item_id IS NOT NULL",
+    "SELECT item_id, person_id FROM motion_owners",
+)
+"""Where an item's persons come from: the persons it mentions, presents it (an item-level role)
+and made a yrkande in it. Each is journalled (migrations 0303, 0306), so the indexes follow."""
+
+
+def item_persons(store: Store, item_ids: list[str] | None = None) -> dict[str, set[str]]:
+    """Item id -> the ids of the persons it names (PERSON_SOURCES), for all or the given items:
+    the person field the engines filter on."""
+    out: dict[str, set[str]] = {}
+    for sql in PERSON_SOURCES:
+        try:
+            for item_id, pid in rows_in(store.conn, sql, "item_id", item_ids):
+                out.setdefault(item_id, set()).add(pid)
+        except sqlite3.OperationalError:  # a store from before motion_owners
+            continue
     return out

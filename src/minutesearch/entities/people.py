@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotFoundError
+from ..filters import PERSON_SOURCES, PersonScope
 from ..store import Store
 from .identity import ascii_fold, clean_name
 from .roles import ABSENT, ROLE_ORDER
@@ -457,43 +458,35 @@ def _items_naming(store: Store, text: str, folded: str) -> set[str]:
     }
 
 
-def person_item_ids(store: Store, text: str) -> set[str]:
-    """Items a `--person TEXT` filter keeps: where a matching person is mentioned, presents,
-    makes a yrkande, or attends (for the §§ they attended). When no person matches, items whose
-    text, mentions or attendance lists contain the name (same folding)."""
+def person_scope(store: Store, text: str) -> PersonScope:
+    """What a `--person TEXT` filter keeps, as the engines test it (filters.PersonScope): the
+    matching persons (the items that mention them, that they present or made a yrkande in carry
+    their ids), the meetings they attended in full, and the §§ of a partial attendance. When no
+    person matches: the items whose title, text or persons write the name (the keyword index),
+    and the meetings whose attendance lists write it."""
     conn = store.conn
     pids = person_ids_matching(store, text)
     names = _Names.load(conn)
     wanted = {n for pid in pids for n in names.names.get(pid, ())} or {fold(text)}
-    ids: set[str] = set()
-    if pids:
-        marks = ",".join("?" * len(pids))
-        ids |= {
-            r[0]
-            for r in conn.execute(
-                f"SELECT item_id FROM mentions WHERE person_id IN ({marks})"
-                f" UNION SELECT item_id FROM person_roles WHERE item_id IS NOT NULL"
-                f" AND person_id IN ({marks})",
-                [*pids, *pids],
-            )
-        }
+    items: set[str] = set()
+    if pids and not _owners_resolved(conn):  # owners not in the store yet: resolved on read
         for rows in motions_by_person(store, pids).values():
-            ids |= {m["id"] for m in rows}
-    else:
+            items |= {m["id"] for m in rows}
+    elif not pids:
         q = fold(text)
         if not q:
-            return set()
-        ids |= _items_naming(store, text, q)
+            return PersonScope()
+        items |= _items_naming(store, text, q)
     # Attendance: a person attends the §§ listed beside the name, or all of the meeting. A
     # person's meetings are in person_roles; without a person, the lists are searched by name.
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
     if pids:
-        marks = ",".join("?" * len(pids))
         sql = (
             "SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND doc_id IN"
-            f" (SELECT doc_id FROM person_roles WHERE item_id IS NULL AND person_id IN ({marks}))"
+            " (SELECT doc_id FROM person_roles WHERE item_id IS NULL"
+            "  AND person_id IN (SELECT value FROM json_each(?)))"
         )
-        args: list[str] = sorted(pids)
+        args = [json.dumps(sorted(pids))]
     else:
         # Everyone listed with a whole name is a person (resolve.py), so a name no person has is
         # only looked up as written, through the name index.
@@ -506,19 +499,35 @@ def person_item_ids(store: Store, text: str) -> set[str]:
         name = fold(clean_name(a["name"]) or a["name"])
         if name in wanted or (not pids and any(w in name for w in wanted)):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
-    whole = sorted(d for d, sets in attended_docs.items() if any(not s for s in sets))
+    whole = {d for d, sets in attended_docs.items() if any(not s for s in sets)}
+    for doc_id, section_sets in attended_docs.items():
+        if doc_id in whole:
+            continue
+        for r in conn.execute("SELECT id, section FROM items WHERE doc_id = ?", (doc_id,)):
+            if any(r["section"] in s for s in section_sets):
+                items.add(r["id"])
+    return PersonScope(frozenset(pids), frozenset(whole), frozenset(items))
+
+
+def person_item_ids(store: Store, text: str) -> set[str]:
+    """Items a `--person TEXT` filter keeps (`person_scope` spelt out as item ids): where a
+    matching person is mentioned, presents, makes a yrkande, or attends (for the §§ they
+    attended). When no person matches, items that write the name or whose meeting lists it."""
+    scope = person_scope(store, text)
+    conn = store.conn
+    ids = set(scope.items)
+    pids = json.dumps(sorted(scope.persons))
+    for source in PERSON_SOURCES:
+        sql = f"SELECT item_id FROM ({source}) WHERE person_id IN (SELECT value FROM json_each(?))"
+        try:
+            ids.update(r[0] for r in conn.execute(sql, (pids,)))
+        except sqlite3.OperationalError:  # a store from before motion_owners
+            continue
     ids.update(
         r[0]
         for r in conn.execute(
             "SELECT id FROM items WHERE doc_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(whole),),
+            (json.dumps(sorted(scope.docs)),),
         )
     )
-    done = set(whole)
-    for doc_id, section_sets in attended_docs.items():
-        if doc_id in done:
-            continue
-        for r in conn.execute("SELECT id, section FROM items WHERE doc_id = ?", (doc_id,)):
-            if any(r["section"] in s for s in section_sets):
-                ids.add(r["id"])
     return ids

@@ -215,8 +215,7 @@ def rebuild_persons(store: Store) -> int:
     # MISC is only ever a rejected PER, so each rebuild decides afresh.
     wanted = {m_id: (pid, "MISC" if m_id in rejected else "PER") for pid, m_id in links}
     with store.transaction() as tx:
-        for table in ("person_roles", "person_aliases"):
-            tx.execute(f"DELETE FROM {table}")
+        tx.execute("DELETE FROM person_aliases")
         held = {
             r[0]: (r[1], r[2], r[3])
             for r in tx.execute("SELECT id, name, party, orgs FROM persons")
@@ -239,7 +238,20 @@ def rebuild_persons(store: Store) -> int:
             tx.executemany(
                 "INSERT INTO person_aliases VALUES (?,?)", [(pid, a) for a in sorted(aliases)]
             )
-        tx.executemany("INSERT INTO person_roles VALUES (?,?,?,?)", sorted(roles, key=str))
+        # Roles as a difference too: an item-level role (föredragande) is part of the item's
+        # indexed persons (migration 0306 journals it), so unchanged rows stay untouched.
+        held_roles = {
+            tuple(r)
+            for r in tx.execute("SELECT person_id, doc_id, item_id, role FROM person_roles")
+        }
+        tx.executemany(
+            "DELETE FROM person_roles WHERE person_id = ? AND doc_id = ? AND item_id IS ?"
+            " AND role = ?",
+            sorted(held_roles - roles, key=str),
+        )
+        tx.executemany(
+            "INSERT INTO person_roles VALUES (?,?,?,?)", sorted(roles - held_roles, key=str)
+        )
         current = {
             r[0]: (r[1], r[2])
             for r in tx.execute(

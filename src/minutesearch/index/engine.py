@@ -41,6 +41,8 @@ class KeywordDoc:
     day: int | None = None  # filters.date_key(documents.date): yyyymmdd
     kind: str = ""  # protocol / extract / attachment
     parties: list[str] = field(default_factory=list)  # filters.item_parties: upper-case codes
+    person_ids: list[str] = field(default_factory=list)  # filters.item_persons: person ids
+    doc: str = ""  # the item's document (meeting) id: a person filter's attended meetings
 
 
 class KeywordIndex(Protocol):

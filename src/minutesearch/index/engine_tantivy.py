@@ -37,7 +37,7 @@ from .engine import REBUILD_HINT, KeywordDoc
 NAME = "tantivy"
 WRITER_HEAP = 64_000_000
 TEXT_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
-FILTER_FIELDS = ("body", "org", "kind", "party")
+FILTER_FIELDS = ("body", "org", "kind", "party", "person", "doc")
 
 
 def schema() -> Any:
@@ -74,6 +74,9 @@ def _document(doc: KeywordDoc) -> Any:
     fields["kind"] = doc.kind
     if doc.parties:
         fields["party"] = list(doc.parties)
+    if doc.person_ids:
+        fields["person"] = list(doc.person_ids)
+    fields["doc"] = doc.doc
     if doc.day is not None:
         fields["day"] = doc.day
     return tantivy.Document(**fields)
@@ -204,6 +207,18 @@ class TantivyIndex:
             parts.append(Q.term_query(self.schema, "kind", flt.kind))
         if flt.party is not None:
             parts.append(Q.term_query(self.schema, "party", flt.party))
+        if flt.person is not None:
+            scope = flt.person
+            either = [
+                (tantivy.Occur.Should, Q.term_set_query(self.schema, name, sorted(values)))
+                for name, values in (
+                    ("person", scope.persons),
+                    ("doc", scope.docs),
+                    ("id", scope.items),
+                )
+                if values
+            ]
+            parts.append(self._boolean(either))
         if flt.item_ids is not None:
             parts.append(Q.term_set_query(self.schema, "id", sorted(flt.item_ids)))
         return [(tantivy.Occur.Must, Q.const_score_query(p, 0.0)) for p in parts]

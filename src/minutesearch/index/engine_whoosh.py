@@ -49,6 +49,8 @@ def schema() -> Any:
         org=ID,
         kind=ID,
         party=KEYWORD(commas=True),  # codes never hold a comma (filters.text_parties)
+        person=KEYWORD(commas=True),  # person ids are slugs: no comma
+        doc=ID,
         day=NUMERIC(int, bits=32),
     )
 
@@ -73,6 +75,8 @@ def build(folder: Path, docs: Iterable[KeywordDoc], progress: Callable[[int], No
             org=doc.org,
             kind=doc.kind,
             party=",".join(doc.parties),
+            person=",".join(doc.person_ids),
+            doc=doc.doc,
             **extra,
         )
         if n % 200 == 0:
@@ -139,6 +143,15 @@ def filter_query(flt: ItemFilter) -> Any:
         parts.append(wq.Term("kind", flt.kind))
     if flt.party is not None:
         parts.append(wq.Term("party", flt.party))
+    if flt.person is not None:
+        scope = flt.person
+        parts.append(
+            wq.Or(
+                [wq.Term("person", p) for p in sorted(scope.persons)]
+                + [wq.Term("doc", d) for d in sorted(scope.docs)]
+                + [wq.Term("id", i) for i in sorted(scope.items)]
+            )
+        )
     if flt.item_ids is not None:
         parts.append(wq.Or([wq.Term("id", i) for i in sorted(flt.item_ids)]))
     return wq.And(parts) if parts else wq.Every()

@@ -10,9 +10,10 @@ reads that meeting's items only. The stamp records that seq and the store's id; 
 after the commit, so after a crash in between the next ingest re-sends those items
 (delete-then-add makes that harmless).
 
-Each item also carries its filter fields (body, organisation, date, kind, parties: see
-`filters.ItemFilter`), so the engine filters on them itself. An index of an older format (before
-those fields) is rebuilt from the store by the next `ingest`, without reading any file again.
+Each item also carries its filter fields (body, organisation, date, kind, parties, person ids
+and meeting: see `filters.ItemFilter`), so the engine filters on them itself. An index of an
+older format (before those fields) is rebuilt from the store by the next `ingest`, without
+reading any file again.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 from ..analysis.dnr import dnr_keys
 from ..atomic import swap_into_place
 from ..errors import IndexMismatchError, StoreError
-from ..filters import ItemFilter, date_key, item_parties
+from ..filters import ItemFilter, date_key, item_parties, item_persons
 from ..locations import fulltext_dir
 from ..stages import FunctionStage, StageContext
 from ..store import Store, rows_in
@@ -47,7 +48,7 @@ from .engine import (
     updates_in_place,
 )
 
-FORMAT_VERSION = 3  # 3: filter fields (body, org, day, kind, party)
+FORMAT_VERSION = 4  # 3: filter fields (body, org, day, kind, party); 4: person ids, meeting
 STAMP = "stamp.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
 BUILD_CHUNK = 20_000  # items read and analysed at a time by a full build
@@ -130,9 +131,10 @@ def keyword_docs(
         persons = _persons(store, ids)
     if parties is None:
         parties = item_parties(store, ids)
+    person_ids = item_persons(store, ids)
     sql = (
         "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision, d.body, d.organisation,"
-        " d.date, d.kind FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+        " d.date, d.kind, i.doc_id FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
     )
     return [
         KeywordDoc(
@@ -148,6 +150,8 @@ def keyword_docs(
             day=date_key(r["date"]),
             kind=r["kind"] or "",
             parties=sorted(parties.get(r["id"], ())),
+            person_ids=sorted(person_ids.get(r["id"], ())),
+            doc=r["doc_id"] or "",
         )
         for r in _rows(store, sql, "i.id", ids)
     ]

@@ -30,6 +30,7 @@ import numpy as np
 from ..atomic import swap_into_place
 from ..config import Settings
 from ..errors import IndexMismatchError
+from ..filters import item_persons
 from ..locations import vectors_dir
 from ..stages import FunctionStage, StageContext
 from ..store import Store, rows_in
@@ -184,8 +185,8 @@ def _item_windows(
 
 BUILD_CHUNK_ITEMS = 4000  # items windowed, embedded (or read from the cache) and written at once
 _ITEM_SQL = (
-    "SELECT i.id, i.content_hash, i.canonical_id, d.body, d.organisation, d.date, d.kind"
-    " FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
+    "SELECT i.id, i.content_hash, i.canonical_id, d.body, d.organisation, d.date, d.kind,"
+    " i.doc_id FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
 )
 
 
@@ -231,6 +232,7 @@ def _segment_source(
         nonlocal windows
         texts: list[str] = []
         parties = _item_parties(store, [r["id"] for r in batch])
+        persons = item_persons(store, [r["id"] for r in batch])
         for r in batch:
             ids.append(r["id"])
             starts.append(windows + len(texts))
@@ -242,6 +244,8 @@ def _segment_source(
                     date=r["date"],
                     kind=r["kind"],
                     parties=frozenset(parties.get(r["id"], ())),
+                    doc=r["doc_id"],
+                    persons=frozenset(persons.get(r["id"], ())),
                     fingerprint=fingerprint(
                         r["id"],
                         r["content_hash"],

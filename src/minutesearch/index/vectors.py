@@ -18,6 +18,11 @@ opens it)::
                          (codes into meta.json's vocabularies; date as bytes; party as packed bits)
     <segment>/day.npy    int32: each item's date as its index in meta.json's sorted "days"
                          (optional: segments written before it filter on date.npy)
+    <segment>/doc.npy, doc_names.npy  int32 per item: its document (meeting) as an index into
+                         the sorted document ids (the person filter's attended meetings)
+    <segment>/person.npy, person_ptr.npy, person_names.npy  the ids of the persons each item
+                         names (filters.item_persons): item i's are person[ptr[i]:ptr[i+1]],
+                         indexes into the sorted person ids
     <segment>/hnsw.usearch  usearch HNSW over q8 (main segment above ANN_MIN_WINDOWS only)
 
 Every array is opened memory-mapped, so opening costs a few small reads and RSS grows only with
@@ -67,7 +72,7 @@ from ..errors import StoreError
 # the OpenMP runtime starts, so set before the embedder or usearch is loaded.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: document and person attributes (the person filter)
 
 # Scan vs graph, measured with scripts/measure_vectors.py (clustered synthetic unit vectors,
 # 384 dims, one query at a time, 2 threads; on the 2-core machine while four other jobs ran, so
@@ -170,6 +175,8 @@ class ItemAttrs:
     kind: str | None = None
     parties: frozenset[str] = frozenset()
     fingerprint: bytes = b""
+    doc: str | None = None
+    persons: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -251,6 +258,14 @@ def write_segment(
         for p in x.parties:
             bits[row, vocab["party"].index[p]] = True
     np.save(folder / "party.npy", np.packbits(bits, axis=1))
+    doc_names, doc_code = _coded([x.doc or "" for x in a])
+    np.save(folder / "doc_names.npy", doc_names)
+    np.save(folder / "doc.npy", doc_code)
+    counts = np.array([len(x.persons) for x in a], dtype=np.int64)
+    person_names, person_code = _coded([p for x in a for p in sorted(x.persons)])
+    np.save(folder / "person_names.npy", person_names)
+    np.save(folder / "person.npy", person_code)
+    np.save(folder / "person_ptr.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
     use_sketch = windows >= max(SKETCH_DIMS * 4, SKETCH_MIN_WINDOWS) and dim > SKETCH_DIMS
     if use_sketch:
         _write_sketch(folder, windows, dim)
@@ -268,6 +283,13 @@ def write_segment(
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return meta
+
+
+def _coded(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (sorted utf-8 bytes) and each value's index among them (int32)."""
+    raw = np.array([v.encode("utf-8") for v in values], dtype=f"S{_width(values)}")
+    names, code = np.unique(raw, return_inverse=True)
+    return names, code.astype(np.int32).reshape(-1)
 
 
 def _width(ids: Sequence[str]) -> int:
@@ -507,11 +529,32 @@ class Segment:
                 keep &= ((bits >> (7 - p % 8)) & 1).astype(bool)
             else:
                 keep[:] = False
+        if f.person is not None:
+            keep &= self._person_mask(f.person)
         if f.item_ids is not None:
             allowed = np.zeros(self.items, dtype=bool)
             allowed[self.rows_of(f.item_ids)] = True
             keep &= allowed
         return keep
+
+    def _person_mask(self, scope: Any) -> np.ndarray:
+        """A bool per item: does it name one of the scope's persons, belong to one of its
+        meetings, or is it one of its items (filters.PersonScope)."""
+        out = np.zeros(self.items, dtype=bool)
+        if not self.items:
+            return out
+        if scope.persons:
+            codes = _codes_of(self.attr("person_names"), scope.persons)
+            hit = np.isin(self.attr("person"), codes)
+            if hit.any():
+                # The entry's item: the last item whose pointer is at or before it.
+                owner = np.searchsorted(self.attr("person_ptr"), np.flatnonzero(hit), "right") - 1
+                out[owner] = True
+        if scope.docs:
+            out |= np.isin(self.attr("doc"), _codes_of(self.attr("doc_names"), scope.docs))
+        if scope.items:
+            out[self.rows_of(scope.items)] = True
+        return out
 
     def bounds(self) -> np.ndarray:
         """Each item's first window and, last, the window count (int64, items + 1 long)."""
@@ -608,8 +651,9 @@ class Segment:
         lasts = np.r_[edges, len(rows)].tolist()
         width = self.dim * 2
         fd, read = self._f16_fd, os.preadv
+        buffer: Any = out  # numpy arrays are buffers (numpy's stubs do not say so)
         for a, b, row in zip(firsts, lasts, rows[firsts].tolist(), strict=True):
-            if read(fd, [out[a:b]], row * width) != (b - a) * width:
+            if read(fd, [buffer[a:b]], row * width) != (b - a) * width:
                 _read_into(fd, out[a:b], row * width)  # a short read: resume it
         return out
 
@@ -684,9 +728,20 @@ def _dots(data: np.ndarray, query: np.ndarray) -> np.ndarray:
     return np.concatenate(list(_POOL.map(dots, parts)))
 
 
+def _codes_of(names: np.ndarray, values: Iterable[str]) -> np.ndarray:
+    """The indexes in the sorted byte strings `names` of those `values` it holds."""
+    width = names.dtype.itemsize
+    keys = np.array([b for v in values if len(b := v.encode("utf-8")) <= width], dtype=names.dtype)
+    if not len(keys) or not len(names):
+        return np.zeros(0, dtype=np.int32)
+    pos = np.minimum(np.searchsorted(names, keys), len(names) - 1)
+    return pos[names[pos] == keys].astype(np.int32)
+
+
 def _read_into(fd: int, out: np.ndarray, offset: int) -> None:
     """Fill the contiguous array `out` from file `fd` at `offset` (short reads resumed)."""
-    view = memoryview(out).cast("B")
+    buffer: Any = out  # numpy arrays are buffers (numpy's stubs do not say so)
+    view = memoryview(buffer).cast("B")
     done = 0
     while done < len(view):
         got = os.preadv(fd, [view[done:]], offset + done)
