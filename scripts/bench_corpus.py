@@ -11,6 +11,7 @@ noise, normalised. They live where real vectors live (the embedding cache) so th
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import resource
 import sqlite3
@@ -293,6 +294,35 @@ def store_scale(
                 progress(f"stored {n} items ({times.timing('store').wall:.0f} s)")
                 next_report += 100_000
     times.items["store"] = n
+    return n
+
+
+def persons_from_attendance(idx: Path, real_idx: Path) -> int:
+    """At scales where the annotate stage is not run, what it would resolve from the attendance
+    lists alone: the real corpus' persons (the scale corpus reuses its attendance lists) and a
+    meeting role for every attendance line written with one of their names, so a person filter
+    is measured as it runs for resolved persons. No mentions, presenters or yrkanden: those
+    need the items' texts read by NER. Returns how many roles were written."""
+    from minutesearch.entities.roles import ABSENT, GROUP_ROLES
+    from minutesearch.locations import store_path
+
+    with Store.open(idx) as store:
+        c = store.conn
+        c.execute("ATTACH DATABASE ? AS real", (str(store_path(real_idx)),))
+        try:
+            groups = json.dumps(GROUP_ROLES)
+            with store.transaction() as tx:
+                tx.execute("INSERT OR IGNORE INTO persons SELECT * FROM real.persons")
+                tx.execute(
+                    "INSERT INTO person_roles (person_id, doc_id, item_id, role)"
+                    " SELECT DISTINCT p.id, a.doc_id, NULL, CASE WHEN a.present THEN"
+                    " coalesce(json_extract(?, '$.' || json_quote(a.grp)), a.grp, 'ledamot')"
+                    " ELSE ? END FROM attendees a JOIN persons p ON p.name = a.name",
+                    (groups, ABSENT),
+                )
+                n = int(tx.execute("SELECT count(*) FROM person_roles").fetchone()[0])
+        finally:
+            c.execute("DETACH DATABASE real")
     return n
 
 

@@ -26,6 +26,7 @@ from bench_corpus import (
     embed_sample,
     ingest_end_to_end,
     ingest_real,
+    persons_from_attendance,
     prefill_embedding_cache,
     real_attendance,
     real_items,
@@ -149,6 +150,19 @@ def build(
         )
         n = store_scale(idx, docs, times, log)
         log(f"scale {scale}: {n} items stored")
+        if "annotate" in skip:
+            roles = persons_from_attendance(idx, real_idx)
+            log(f"scale {scale}: {roles} meeting roles of the real corpus' persons")
+            out.append(
+                record(
+                    scale,
+                    "person_roles",
+                    roles,
+                    "rows",
+                    "annotate not run: the real corpus' persons, with a meeting role for each"
+                    " attendance line naming one (no mentions, presenters or yrkanden)",
+                )
+            )
         base, _ = embed_sample(real_idx, CACHE_DIR, log)
     from minutesearch.index.embedders import get_embedder
 
@@ -311,17 +325,35 @@ def search_filters(idx: Path) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
-def filtered_latency(scale: int | str, idx: Path, queries: list[str], rounds: int) -> list[Record]:
-    """Warm p50/p95 of search() per mode with filters (body, date range, party), through the
-    product's own `search(..., filters=...)`: each query gets the next filter of the mix."""
+def person_filters(idx: Path) -> list[tuple[str, dict[str, str]]]:
+    """Person filters drawn from the corpus: the three names listed present at the most
+    meetings (the broadest person filters there are: each keeps every item of those meetings)."""
+    with Store.open(idx, create=False) as store:
+        names = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT name FROM attendees WHERE present = 1 AND name IS NOT NULL"
+                " GROUP BY name ORDER BY count(*) DESC, name LIMIT 3"
+            )
+        ]
+    return [("person", {"person": n}) for n in names]
+
+
+def filtered_latency(
+    scale: int | str, idx: Path, queries: list[str], rounds: int, *, person: bool = False
+) -> list[Record]:
+    """Warm p50/p95 of search() per mode with filters (body, date range, party; or, with
+    `person`, person filters), through the product's own `search(..., filters=...)`: each query
+    gets the next filter of the mix."""
     from minutesearch.filters import Filters
     from minutesearch.search import search
 
-    mix = search_filters(idx)
+    mix = person_filters(idx) if person else search_filters(idx)
     settings = Settings(index_dir=idx, embedder=EMBEDDER)
     out: list[Record] = []
+    label = "person" if person else "filtered"
     if not mix:
-        return [record(scale, "keyword_filtered_p95", None, "ms", "no filter values in corpus")]
+        return [record(scale, f"keyword_{label}_p95", None, "ms", "no filter values in corpus")]
     kinds = ", ".join(sorted({k for k, _ in mix}))
     with Store.open(idx, create=False) as store:
         for mode in ("keyword", "semantic", "hybrid"):
@@ -339,7 +371,9 @@ def filtered_latency(scale: int | str, idx: Path, queries: list[str], rounds: in
                 error = f"{type(exc).__name__}: {exc}"
                 log(f"{mode} filtered search failed: {error}")
             note = error or f"filters: a mix of {kinds} ({len(mix)} filters)"
-            out += latency_records(scale, f"{mode}_filtered", samples, note)
+            if person and not error:
+                note = f"person filters: the {len(mix)} names listed present at most meetings"
+            out += latency_records(scale, f"{mode}_{label}", samples, note)
     return out
 
 
@@ -572,6 +606,8 @@ def run_worker(
     records += lat
     log(f"{scale}: filtered queries")
     records += filtered_latency(scale, idx, queries, rounds)
+    log(f"{scale}: person-filtered queries")
+    records += filtered_latency(scale, idx, queries, rounds, person=True)
     log(f"{scale}: adding one meeting")
     target = idx
     if scale == "real":  # the scale corpora are made from the real store: add to a copy of it

@@ -478,15 +478,32 @@ def person_scope(store: Store, text: str) -> PersonScope:
             return PersonScope()
         items |= _items_naming(store, text, q)
     # Attendance: a person attends the §§ listed beside the name, or all of the meeting. A
-    # person's meetings are in person_roles; without a person, the lists are searched by name.
+    # person's meetings are their meeting-level roles in person_roles (any but absent); the
+    # attendance lines are read only where one lists §§ (a partial attendance). Without a
+    # person, the lists are searched by name.
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
+    whole: set[str] = set()
     if pids:
-        sql = (
-            "SELECT doc_id, name, sections FROM attendees WHERE present = 1 AND doc_id IN"
-            " (SELECT doc_id FROM person_roles WHERE item_id IS NULL"
-            "  AND person_id IN (SELECT value FROM json_each(?)))"
+        meetings = (
+            "SELECT doc_id FROM person_roles WHERE item_id IS NULL AND role != ?"
+            " AND person_id IN (SELECT value FROM json_each(?))"
         )
-        args = [json.dumps(sorted(pids))]
+        margs = [ABSENT, json.dumps(sorted(pids))]
+        whole = {r[0] for r in conn.execute(meetings, margs)}
+        partial = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT doc_id FROM attendees WHERE present = 1"
+                f" AND sections NOT IN ('', '[]') AND doc_id IN ({meetings})",
+                margs,
+            )
+        }
+        sql = (
+            "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
+            " AND doc_id IN (SELECT value FROM json_each(?))"
+        )
+        args = [json.dumps(sorted(partial))]
+        whole -= partial  # decided by their attendance lines below
     else:
         # Everyone listed with a whole name is a person (resolve.py), so a name no person has is
         # only looked up as written, through the name index.
@@ -499,7 +516,7 @@ def person_scope(store: Store, text: str) -> PersonScope:
         name = fold(clean_name(a["name"]) or a["name"])
         if name in wanted or (not pids and any(w in name for w in wanted)):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
-    whole = {d for d, sets in attended_docs.items() if any(not s for s in sets)}
+    whole |= {d for d, sets in attended_docs.items() if any(not s for s in sets)}
     for doc_id, section_sets in attended_docs.items():
         if doc_id in whole:
             continue
