@@ -196,7 +196,14 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
 
 
 def _owners_resolved(conn: sqlite3.Connection) -> bool:
-    return _meta(conn, OWNERS_KEY) is not None
+    """Whether `motion_owners` can be read: resolved by the analyse stage, or nothing to
+    resolve (no yrkanden stored, e.g. before the first analysis)."""
+    if _meta(conn, OWNERS_KEY) is not None:
+        return True
+    try:
+        return conn.execute("SELECT 1 FROM motions LIMIT 1").fetchone() is None
+    except sqlite3.OperationalError:  # a store from before the analysis tables
+        return True
 
 
 def owners_current(conn: sqlite3.Connection) -> bool:
@@ -307,7 +314,7 @@ def _attended(conn: sqlite3.Connection, pid: str) -> list[dict[str, Any]]:
     attended: dict[str, dict[str, Any]] = {}
     for r in conn.execute(
         "SELECT pr.doc_id, pr.role, d.body, d.body_short, d.date FROM person_roles pr"
-        " JOIN documents d ON d.id = pr.doc_id WHERE pr.person_id = ? AND pr.item_id IS NULL"
+        " JOIN documents d ON d.id = pr.doc_id WHERE pr.person_id = ? AND +pr.item_id IS NULL"
         " AND pr.role != ? ORDER BY d.date, d.id",
         (pid, ABSENT),
     ):
@@ -484,11 +491,13 @@ def person_scope(store: Store, text: str) -> PersonScope:
     attended_docs: dict[str, list[set[int]]] = defaultdict(list)
     whole: set[str] = set()
     if pids:
+        # `+item_id`: read through the person index (the item_id index would list every
+        # meeting-level role of everyone).
         meetings = (
-            "SELECT doc_id FROM person_roles WHERE item_id IS NULL AND role != ?"
-            " AND person_id IN (SELECT value FROM json_each(?))"
+            "SELECT doc_id FROM person_roles WHERE person_id IN (SELECT value FROM json_each(?))"
+            " AND +item_id IS NULL AND role != ?"
         )
-        margs = [ABSENT, json.dumps(sorted(pids))]
+        margs = [json.dumps(sorted(pids)), ABSENT]
         whole = {r[0] for r in conn.execute(meetings, margs)}
         partial = {
             r[0]
