@@ -502,8 +502,9 @@ def person_scope(store: Store, text: str) -> PersonScope:
         partial = {
             r[0]
             for r in conn.execute(
-                "SELECT DISTINCT doc_id FROM attendees WHERE present = 1"
-                f" AND sections NOT IN ('', '[]') AND doc_id IN ({meetings})",
+                # The condition of the partial index attendees_partial (migration 0307).
+                "SELECT DISTINCT doc_id FROM attendees WHERE sections NOT IN ('', '[]')"
+                f" AND present = 1 AND doc_id IN ({meetings})",
                 margs,
             )
         }
