@@ -377,3 +377,19 @@ def _found(text: str, part: str) -> list[int]:
         out.append(at)
         at = text.find(part, at + 1)
     return out
+
+
+def test_a_person_filter_is_resolved_again_after_a_write(store: Store) -> None:
+    from minutesearch.entities.people import person_scope
+
+    first = person_scope(store, "Carin Östh")
+    assert first.persons == {"carin-osth"} and first.docs
+    assert person_scope(store, "Carin Östh") is first  # kept while the store is unchanged
+    with store.transaction() as tx:  # Carin presents § 11: one more of her items
+        tx.execute(
+            "INSERT INTO person_roles SELECT 'carin-osth', doc_id, id, 'föredragande' FROM items"
+            " WHERE section = 11"
+        )
+    again = person_scope(store, "Carin Östh")
+    assert again is not first and again == first  # read anew; same scope (same meetings)
+    assert len(person_item_ids(store, "Carin Östh")) == 2

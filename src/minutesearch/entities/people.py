@@ -23,8 +23,9 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -465,7 +466,35 @@ def _items_naming(store: Store, text: str, folded: str) -> set[str]:
     }
 
 
+SCOPE_CACHE = 8
+"""Person filters whose scope an open store keeps (a user keeps a filter across queries)."""
+_SCOPES_ATTR = "_person_scopes"
+
+
 def person_scope(store: Store, text: str) -> PersonScope:
+    """`_person_scope`, kept per open store until the store is written to (`PRAGMA data_version`
+    sees other connections' commits, `total_changes` this one's): a person in a third of the
+    meetings of a million items has 27 000 of them to read."""
+    conn = store.conn
+    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cached = getattr(store, _SCOPES_ATTR, None)
+    if cached is None or cached[0] != key:
+        cached = (key, OrderedDict())
+        with suppress(AttributeError):  # a store-like object without attributes
+            setattr(store, _SCOPES_ATTR, cached)
+    scopes: OrderedDict[str, PersonScope] = cached[1]
+    if text in scopes:
+        scopes.move_to_end(text)
+        return scopes[text]
+    scope = _person_scope(store, text)
+    if scope.persons:  # a name no person has was looked up in the keyword index: not kept
+        scopes[text] = scope
+        while len(scopes) > SCOPE_CACHE:
+            scopes.popitem(last=False)
+    return scope
+
+
+def _person_scope(store: Store, text: str) -> PersonScope:
     """What a `--person TEXT` filter keeps, as the engines test it (filters.PersonScope): the
     matching persons (the items that mention them, that they present or made a yrkande in carry
     their ids), the meetings they attended in full, and the §§ of a partial attendance. When no
