@@ -201,6 +201,11 @@ def _combos(store: Store) -> list[Filters]:
         " WHERE person_id IS NOT NULL) GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1",
         "SELECT text FROM mentions WHERE label = 'ORG' AND text LIKE '% %'"
         " GROUP BY text ORDER BY count(*) DESC, text LIMIT 1",
+        # Present for some §§ only (the §§ listed beside the name).
+        "SELECT a.name FROM attendees a JOIN persons p ON p.name = a.name"
+        " WHERE a.present = 1 AND a.sections NOT IN ('', '[]') AND NOT EXISTS (SELECT 1 FROM"
+        " attendees b WHERE b.doc_id = a.doc_id AND b.name = a.name AND b.sections IN ('', '[]'))"
+        " ORDER BY a.doc_id, a.position LIMIT 1",
     ):
         row = store.conn.execute(sql).fetchone()
         assert row is not None, sql

@@ -24,14 +24,14 @@ import re
 import sqlite3
 import unicodedata
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NotFoundError
 from ..filters import PERSON_SOURCES, PersonScope
-from ..store import Store
+from ..store import Store, rows_in
 from .identity import ascii_fold, clean_name
 from .roles import ABSENT, ROLE_ORDER
 
@@ -513,56 +513,120 @@ def _person_scope(store: Store, text: str) -> PersonScope:
         if not q:
             return PersonScope()
         items |= _items_naming(store, text, q)
-    # Attendance: a person attends the §§ listed beside the name, or all of the meeting. A
-    # person's meetings are their meeting-level roles in person_roles (any but absent); the
-    # attendance lines are read only where one lists §§ (a partial attendance). Without a
-    # person, the lists are searched by name.
-    attended_docs: dict[str, list[set[int]]] = defaultdict(list)
-    whole: set[str] = set()
     if pids:
         # `+item_id`: read through the person index (the item_id index would list every
         # meeting-level role of everyone).
-        meetings = (
-            "SELECT doc_id FROM person_roles WHERE person_id IN (SELECT value FROM json_each(?))"
-            " AND +item_id IS NULL AND role != ?"
+        roles = conn.execute(
+            "SELECT DISTINCT person_id, doc_id FROM person_roles"
+            " WHERE person_id IN (SELECT value FROM json_each(?)) AND +item_id IS NULL"
+            " AND role != ?",
+            (json.dumps(sorted(pids)), ABSENT),
         )
-        margs = [json.dumps(sorted(pids)), ABSENT]
-        whole = {r[0] for r in conn.execute(meetings, margs)}
-        partial = {
-            r[0]
-            for r in conn.execute(
-                # The condition of the partial index attendees_partial (migration 0307).
-                "SELECT DISTINCT doc_id FROM attendees WHERE sections NOT IN ('', '[]')"
-                f" AND present = 1 AND doc_id IN ({meetings})",
-                margs,
-            )
-        }
-        sql = (
-            "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
-            " AND doc_id IN (SELECT value FROM json_each(?))"
-        )
-        args = [json.dumps(sorted(partial))]
-        whole -= partial  # decided by their attendance lines below
-    else:
-        # Everyone listed with a whole name is a person (resolve.py), so a name no person has is
-        # only looked up as written, through the name index.
-        sql = (
-            "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
-            " AND name IN (SELECT value FROM json_each(?))"
-        )
-        args = [json.dumps(sorted({text.strip(), clean_name(text) or text.strip()}))]
+        attended = attendance(conn, [(r[0], r[1]) for r in roles], names)
+        whole = {doc for (_, doc), sections in attended.items() if sections is None}
+        some: dict[str, set[int]] = defaultdict(set)
+        for (_, doc), sections in attended.items():
+            if sections is not None and doc not in whole:
+                some[doc] |= sections
+        items |= _items_in_sections(conn, some)
+        return PersonScope(frozenset(pids), frozenset(whole), frozenset(items))
+    # No person: the attendance lists are searched by name. Everyone listed with a whole name
+    # is a person (resolve.py), so a name no person has is only looked up as written, through
+    # the name index.
+    attended_docs: dict[str, list[set[int]]] = defaultdict(list)
+    sql = (
+        "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
+        " AND name IN (SELECT value FROM json_each(?))"
+    )
+    args = [json.dumps(sorted({text.strip(), clean_name(text) or text.strip()}))]
     for a in conn.execute(sql, args):
         name = fold(clean_name(a["name"]) or a["name"])
-        if name in wanted or (not pids and any(w in name for w in wanted)):
+        if any(w in name for w in wanted):
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
-    whole |= {d for d, sets in attended_docs.items() if any(not s for s in sets)}
-    for doc_id, section_sets in attended_docs.items():
-        if doc_id in whole:
-            continue
+    whole = {d for d, sets in attended_docs.items() if any(not s for s in sets)}
+    items |= _items_in_sections(
+        conn,
+        {d: set().union(*sets) for d, sets in attended_docs.items() if d not in whole},
+    )
+    return PersonScope(frozenset(), frozenset(whole), frozenset(items))
+
+
+def _items_in_sections(conn: sqlite3.Connection, sections: dict[str, set[int]]) -> set[str]:
+    """The items of each meeting whose § is among the given ones."""
+    out: set[str] = set()
+    for doc_id, wanted in sections.items():
         for r in conn.execute("SELECT id, section FROM items WHERE doc_id = ?", (doc_id,)):
-            if any(r["section"] in s for s in section_sets):
-                items.add(r["id"])
-    return PersonScope(frozenset(pids), frozenset(whole), frozenset(items))
+            if r["section"] in wanted:
+                out.add(r["id"])
+    return out
+
+
+def attendance(
+    conn: sqlite3.Connection, roles: Iterable[tuple[str, str]], names: _Names
+) -> dict[tuple[str, str], frozenset[int] | None]:
+    """For each (person id, meeting) where the person has a meeting-level role (not absent):
+    None when they attended the whole meeting, or the §§ they attended, when their own lines
+    on that meeting's attendance list (matched by name, folded) all list §§. Lines are read
+    only in meetings where some line lists §§ (the partial index of migration 0307).
+
+    One definition for the person filter at query time (`person_scope`) and for the attendee
+    field the keyword index carries (`item_attendees`)."""
+    pairs = set(roles)
+    docs = sorted({doc for _, doc in pairs})
+    partial = {
+        r[0]
+        for r in conn.execute(
+            # The condition of the partial index attendees_partial (migration 0307).
+            "SELECT DISTINCT doc_id FROM attendees WHERE sections NOT IN ('', '[]')"
+            " AND present = 1 AND doc_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(docs),),
+        )
+    }
+    lines: dict[str, list[tuple[str, frozenset[int]]]] = defaultdict(list)
+    for a in conn.execute(
+        "SELECT doc_id, name, sections FROM attendees WHERE present = 1"
+        " AND doc_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(partial)),),
+    ):
+        name = fold(clean_name(a["name"]) or a["name"])
+        lines[a["doc_id"]].append((name, frozenset(json.loads(a["sections"] or "[]"))))
+    out: dict[tuple[str, str], frozenset[int] | None] = {}
+    for pid, doc in pairs:
+        own = names.names.get(pid, set())
+        mine = [sections for name, sections in lines.get(doc, ()) if name in own]
+        out[pid, doc] = frozenset().union(*mine) if mine and all(mine) else None
+    return out
+
+
+def item_attendees(store: Store, item_ids: list[str] | None = None) -> dict[str, set[str]]:
+    """Item id -> the ids of the persons who attended it (`attendance`: the whole meeting, or
+    its § among those listed beside their name), for all or the given items: the attendee
+    field of the keyword index, so a person filter there is one term, not a set of meetings."""
+    conn = store.conn
+    items = list(rows_in(conn, "SELECT id, doc_id, section FROM items", "id", item_ids))
+    docs = sorted({r[1] for r in items})
+    roles = [
+        (r[0], r[1])
+        for r in rows_in(
+            conn,
+            # `+item_id`: through the meeting index (the item_id index lists every role).
+            "SELECT DISTINCT person_id, doc_id FROM person_roles WHERE +item_id IS NULL"
+            " AND role != ?",
+            "doc_id",
+            None if item_ids is None else docs,
+            (ABSENT,),
+        )
+    ]
+    attended = attendance(conn, roles, _Names.load(conn))
+    by_doc: dict[str, list[tuple[str, frozenset[int] | None]]] = defaultdict(list)
+    for (pid, doc), sections in attended.items():
+        by_doc[doc].append((pid, sections))
+    out: dict[str, set[str]] = {}
+    for item_id, doc, section in items:
+        who = {pid for pid, secs in by_doc.get(doc, ()) if secs is None or section in secs}
+        if who:
+            out[item_id] = who
+    return out
 
 
 def person_item_ids(store: Store, text: str) -> set[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..filters import ItemFilter
+from ..filters import ItemFilter, PersonScope
 from .analyzer import Clause, ParsedQuery
 
 ENGINES = ("tantivy", "whoosh")
@@ -42,7 +42,20 @@ class KeywordDoc:
     kind: str = ""  # protocol / extract / attachment
     parties: list[str] = field(default_factory=list)  # filters.item_parties: upper-case codes
     person_ids: list[str] = field(default_factory=list)  # filters.item_persons: person ids
-    doc: str = ""  # the item's document (meeting) id: a person filter's attended meetings
+    doc: str = ""  # the item's document (meeting) id: a person filter for a name no one has
+    attendees: list[str] = field(default_factory=list)  # entities.people.item_attendees
+
+
+def person_fields(scope: PersonScope) -> list[tuple[str, frozenset[str]]]:
+    """The keyword fields and values a person filter matches (any of them): the persons' ids
+    in the item-level `person` field and the `attendee` field (which covers the meetings they
+    attended, §§ included), the items of `scope.items`; for a name no person has, its meetings
+    in the `doc` field."""
+    if scope.persons:
+        fields = [("person", scope.persons), ("attendee", scope.persons), ("id", scope.items)]
+    else:
+        fields = [("doc", scope.docs), ("id", scope.items)]
+    return [(name, values) for name, values in fields if values]
 
 
 class KeywordIndex(Protocol):

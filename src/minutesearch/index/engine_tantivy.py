@@ -32,12 +32,12 @@ from .analyzer import (
     dnr_alternatives,
     proximity_pairs,
 )
-from .engine import REBUILD_HINT, KeywordDoc
+from .engine import REBUILD_HINT, KeywordDoc, person_fields
 
 NAME = "tantivy"
 WRITER_HEAP = 64_000_000
 TEXT_FIELDS = tuple(name for name, _ in FIELD_BOOSTS)
-FILTER_FIELDS = ("body", "org", "kind", "party", "person", "doc")
+FILTER_FIELDS = ("body", "org", "kind", "party", "person", "doc", "attendee")
 
 
 def schema() -> Any:
@@ -76,6 +76,8 @@ def _document(doc: KeywordDoc) -> Any:
         fields["party"] = list(doc.parties)
     if doc.person_ids:
         fields["person"] = list(doc.person_ids)
+    if doc.attendees:
+        fields["attendee"] = list(doc.attendees)
     fields["doc"] = doc.doc
     if doc.day is not None:
         fields["day"] = doc.day
@@ -208,15 +210,9 @@ class TantivyIndex:
         if flt.party is not None:
             parts.append(Q.term_query(self.schema, "party", flt.party))
         if flt.person is not None:
-            scope = flt.person
             either = [
-                (tantivy.Occur.Should, Q.term_set_query(self.schema, name, sorted(values)))
-                for name, values in (
-                    ("person", scope.persons),
-                    ("doc", scope.docs),
-                    ("id", scope.items),
-                )
-                if values
+                (tantivy.Occur.Should, Q.term_set_query(self.schema, name, list(values)))
+                for name, values in person_fields(flt.person)
             ]
             parts.append(self._boolean(either))
         if flt.item_ids is not None:

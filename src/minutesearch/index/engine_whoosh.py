@@ -26,7 +26,7 @@ from .analyzer import (
     dnr_alternatives,
     proximity_pairs,
 )
-from .engine import REBUILD_HINT, KeywordDoc
+from .engine import REBUILD_HINT, KeywordDoc, person_fields
 
 NAME = "whoosh"
 
@@ -50,6 +50,7 @@ def schema() -> Any:
         kind=ID,
         party=KEYWORD(commas=True),  # codes never hold a comma (filters.text_parties)
         person=KEYWORD(commas=True),  # person ids are slugs: no comma
+        attendee=KEYWORD(commas=True),
         doc=ID,
         day=NUMERIC(int, bits=32),
     )
@@ -76,6 +77,7 @@ def build(folder: Path, docs: Iterable[KeywordDoc], progress: Callable[[int], No
             kind=doc.kind,
             party=",".join(doc.parties),
             person=",".join(doc.person_ids),
+            attendee=",".join(doc.attendees),
             doc=doc.doc,
             **extra,
         )
@@ -144,12 +146,13 @@ def filter_query(flt: ItemFilter) -> Any:
     if flt.party is not None:
         parts.append(wq.Term("party", flt.party))
     if flt.person is not None:
-        scope = flt.person
         parts.append(
             wq.Or(
-                [wq.Term("person", p) for p in sorted(scope.persons)]
-                + [wq.Term("doc", d) for d in sorted(scope.docs)]
-                + [wq.Term("id", i) for i in sorted(scope.items)]
+                [
+                    wq.Term(name, value)
+                    for name, values in person_fields(flt.person)
+                    for value in sorted(values)
+                ]
             )
         )
     if flt.item_ids is not None:

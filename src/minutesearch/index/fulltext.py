@@ -31,6 +31,7 @@ from typing import Any
 
 from ..analysis.dnr import dnr_keys
 from ..atomic import swap_into_place
+from ..entities.people import item_attendees
 from ..errors import IndexMismatchError, StoreError
 from ..filters import ItemFilter, date_key, item_parties, item_persons
 from ..locations import fulltext_dir
@@ -48,7 +49,8 @@ from .engine import (
     updates_in_place,
 )
 
-FORMAT_VERSION = 4  # 3: filter fields (body, org, day, kind, party); 4: person ids, meeting
+FORMAT_VERSION = 5  # 3: filter fields (body, org, day, kind, party); 4: person ids, meeting;
+# 5: attendees
 STAMP = "stamp.json"
 FULL_BUILD_SHARE = 0.5  # more changed items than this share: build afresh instead of updating
 BUILD_CHUNK = 20_000  # items read and analysed at a time by a full build
@@ -132,6 +134,7 @@ def keyword_docs(
     if parties is None:
         parties = item_parties(store, ids)
     person_ids = item_persons(store, ids)
+    attendees = item_attendees(store, ids)
     sql = (
         "SELECT i.id, i.section, i.title, i.text, i.dnr, i.decision, d.body, d.organisation,"
         " d.date, d.kind, i.doc_id FROM items i LEFT JOIN documents d ON d.id = i.doc_id"
@@ -152,6 +155,7 @@ def keyword_docs(
             parties=sorted(parties.get(r["id"], ())),
             person_ids=sorted(person_ids.get(r["id"], ())),
             doc=r["doc_id"] or "",
+            attendees=sorted(attendees.get(r["id"], ())),
         )
         for r in _rows(store, sql, "i.id", ids)
     ]
