@@ -502,8 +502,6 @@ def _person_scope(store: Store, text: str) -> PersonScope:
     and the meetings whose attendance lists write it."""
     conn = store.conn
     pids = person_ids_matching(store, text)
-    names = _Names.load(conn)
-    wanted = {n for pid in pids for n in names.names.get(pid, ())} or {fold(text)}
     items: set[str] = set()
     if pids and not _owners_resolved(conn):  # owners not in the store yet: resolved on read
         for rows in motions_by_person(store, pids).values():
@@ -522,7 +520,7 @@ def _person_scope(store: Store, text: str) -> PersonScope:
             " AND role != ?",
             (json.dumps(sorted(pids)), ABSENT),
         )
-        attended = attendance(conn, [(r[0], r[1]) for r in roles], names)
+        attended = attendance(conn, [(r[0], r[1]) for r in roles], _Names.load(conn))
         whole = {doc for (_, doc), sections in attended.items() if sections is None}
         some: dict[str, set[int]] = defaultdict(set)
         for (_, doc), sections in attended.items():
@@ -541,7 +539,7 @@ def _person_scope(store: Store, text: str) -> PersonScope:
     args = [json.dumps(sorted({text.strip(), clean_name(text) or text.strip()}))]
     for a in conn.execute(sql, args):
         name = fold(clean_name(a["name"]) or a["name"])
-        if any(w in name for w in wanted):
+        if fold(text) in name:
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
     whole = {d for d, sets in attended_docs.items() if any(not s for s in sets)}
     items |= _items_in_sections(
