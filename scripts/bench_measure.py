@@ -289,24 +289,21 @@ def search_latency(
     return out, ours
 
 
+def _commonest(store: Store, column: str, table: str, where: str) -> list[str]:
+    """The three commonest values of `column` in `table` (rows passing `where`)."""
+    sql = (
+        f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL AND {where}"
+        f" GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT 3"
+    )
+    return [r[0] for r in store.conn.execute(sql)]
+
+
 def search_filters(idx: Path) -> list[tuple[str, dict[str, str]]]:
     """A mix of the filters people set (body, date range, party), drawn from the corpus itself:
     the commonest bodies and parties, and ranges of one to three years."""
     with Store.open(idx, create=False) as store:
-        bodies = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT body_short FROM documents WHERE body_short IS NOT NULL"
-                " GROUP BY body_short ORDER BY count(*) DESC LIMIT 3"
-            )
-        ]
-        parties = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT party FROM attendees WHERE party IS NOT NULL AND present = 1"
-                " GROUP BY party ORDER BY count(*) DESC LIMIT 3"
-            )
-        ]
+        bodies = _commonest(store, "body_short", "documents", "1")
+        parties = _commonest(store, "party", "attendees", "present = 1")
         years = store.conn.execute(
             "SELECT min(substr(date, 1, 4)), max(substr(date, 1, 4)) FROM documents"
         ).fetchone()
@@ -329,13 +326,7 @@ def person_filters(idx: Path) -> list[tuple[str, dict[str, str]]]:
     """Person filters drawn from the corpus: the three names listed present at the most
     meetings (the broadest person filters there are: each keeps every item of those meetings)."""
     with Store.open(idx, create=False) as store:
-        names = [
-            r[0]
-            for r in store.conn.execute(
-                "SELECT name FROM attendees WHERE present = 1 AND name IS NOT NULL"
-                " GROUP BY name ORDER BY count(*) DESC, name LIMIT 3"
-            )
-        ]
+        names = _commonest(store, "name", "attendees", "present = 1")
     return [("person", {"person": n}) for n in names]
 
 
