@@ -178,17 +178,15 @@ def allowed_items(store: Store, filters: Any) -> set[str] | None:
     f = as_filters(filters)
     validate(f)
     where, args = document_clauses(f)
-    if f.person and not where and not (f.party or f.topic or f.outcome):
-        # The person alone: its items as the read model finds them (each is an item's id).
-        from .entities.people import person_item_ids
-
-        return person_item_ids(store, f.person)
     if f.person:
         # The person read model: case- and accent-insensitive, aliases, surname only, yrkanden.
         from .entities.people import person_item_ids
 
+        persons = person_item_ids(store, f.person)
+        if not where and not (f.party or f.topic or f.outcome):
+            return persons  # the person alone: each is an item's id
         where.append("i.id IN (SELECT value FROM json_each(?))")
-        args.append(json.dumps(sorted(person_item_ids(store, f.person))))
+        args.append(json.dumps(sorted(persons)))
     if f.party:
         party = f.party.strip()
         where.append(
@@ -527,9 +525,6 @@ def item_persons(store: Store, item_ids: list[str] | None = None) -> dict[str, s
     the person field the engines filter on."""
     out: dict[str, set[str]] = {}
     for sql in PERSON_SOURCES:
-        try:
-            for item_id, pid in rows_in(store.conn, sql, "item_id", item_ids):
-                out.setdefault(item_id, set()).add(pid)
-        except sqlite3.OperationalError:  # a store from before motion_owners
-            continue
+        for item_id, pid in rows_in(store.conn, sql, "item_id", item_ids):
+            out.setdefault(item_id, set()).add(pid)
     return out

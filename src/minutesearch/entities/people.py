@@ -189,10 +189,7 @@ PERSONS_KEY = "persons_version"
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    try:
-        row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
-    except sqlite3.OperationalError:  # a store from before the table
-        return None
+    row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -201,10 +198,7 @@ def _owners_resolved(conn: sqlite3.Connection) -> bool:
     resolve (no yrkanden stored, e.g. before the first analysis)."""
     if _meta(conn, OWNERS_KEY) is not None:
         return True
-    try:
-        return conn.execute("SELECT 1 FROM motions LIMIT 1").fetchone() is None
-    except sqlite3.OperationalError:  # a store from before the analysis tables
-        return True
+    return conn.execute("SELECT 1 FROM motions LIMIT 1").fetchone() is None
 
 
 def owners_current(conn: sqlite3.Connection) -> bool:
@@ -501,16 +495,17 @@ def _person_scope(store: Store, text: str) -> PersonScope:
     person matches: the items whose title, text or persons write the name (the keyword index),
     and the meetings whose attendance lists write it."""
     conn = store.conn
-    pids = person_ids_matching(store, text)
+    names = _Names.load(conn)
+    pids = names.match(text)
+    folded = fold(text)
     items: set[str] = set()
     if pids and not _owners_resolved(conn):  # owners not in the store yet: resolved on read
         for rows in motions_by_person(store, pids).values():
             items |= {m["id"] for m in rows}
     elif not pids:
-        q = fold(text)
-        if not q:
+        if not folded:
             return PersonScope()
-        items |= _items_naming(store, text, q)
+        items |= _items_naming(store, text, folded)
     if pids:
         # `+item_id`: read through the person index (the item_id index would list every
         # meeting-level role of everyone).
@@ -520,7 +515,7 @@ def _person_scope(store: Store, text: str) -> PersonScope:
             " AND role != ?",
             (json.dumps(sorted(pids)), ABSENT),
         )
-        attended = attendance(conn, [(r[0], r[1]) for r in roles], _Names.load(conn))
+        attended = attendance(conn, [(r[0], r[1]) for r in roles], names)
         whole = {doc for (_, doc), sections in attended.items() if sections is None}
         some: dict[str, set[int]] = defaultdict(set)
         for (_, doc), sections in attended.items():
@@ -539,7 +534,7 @@ def _person_scope(store: Store, text: str) -> PersonScope:
     args = [json.dumps(sorted({text.strip(), clean_name(text) or text.strip()}))]
     for a in conn.execute(sql, args):
         name = fold(clean_name(a["name"]) or a["name"])
-        if fold(text) in name:
+        if folded in name:
             attended_docs[a["doc_id"]].append(set(json.loads(a["sections"] or "[]")))
     whole = {d for d, sets in attended_docs.items() if any(not s for s in sets)}
     items |= _items_in_sections(
@@ -637,10 +632,7 @@ def person_item_ids(store: Store, text: str) -> set[str]:
     pids = json.dumps(sorted(scope.persons))
     for source in PERSON_SOURCES:
         sql = f"SELECT item_id FROM ({source}) WHERE person_id IN (SELECT value FROM json_each(?))"
-        try:
-            ids.update(r[0] for r in conn.execute(sql, (pids,)))
-        except sqlite3.OperationalError:  # a store from before motion_owners
-            continue
+        ids.update(r[0] for r in conn.execute(sql, (pids,)))
     ids.update(
         r[0]
         for r in conn.execute(
