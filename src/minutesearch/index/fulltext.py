@@ -10,8 +10,8 @@ reads that meeting's items only. The stamp records that seq and the store's id; 
 after the commit, so after a crash in between the next ingest re-sends those items
 (delete-then-add makes that harmless).
 
-Each item also carries its filter fields (body, organisation, date, kind, parties, person ids
-and meeting: see `filters.ItemFilter`), so the engine filters on them itself. An index of an
+Each item also carries its filter fields (body, organisation, date, kind, parties, person ids,
+attendees and meeting: see `filters.ItemFilter`), so the engine filters on them itself. An index of an
 older format (before those fields) is rebuilt from the store by the next `ingest`, without
 reading any file again.
 """
